@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { positiveInt, positiveNumber } from "./fields.js";
+
+/**
+ * The whole configuration, with every default in one place. Names are snake_case because they are
+ * the same words operators see in tool results and errors. Unknown keys are errors (strictObject).
+ */
+export const limitsSchema = z
+  .strictObject({
+    max_concurrent_processes: positiveInt(10, "Global cap on commands running at once."),
+    max_processes_per_session: positiveInt(5, "Cap on commands running at once for one MCP session."),
+    process_queue_size: positiveInt(50, "Calls that may wait for a slot, all sessions together."),
+    max_queued_per_session: positiveInt(20, "Calls one session may have waiting, so no session fills the queue."),
+    max_queue_wait_seconds: positiveNumber(30, "A queued call gives up after this (concurrency_limited). Keep below the client's reply timeout (often 60 s)."),
+    requests_per_minute: positiveNumber(60, "Per-session refill rate of the command token bucket."),
+    burst_size: positiveInt(10, "Capacity of the command token bucket."),
+    status_requests_per_minute: positiveNumber(600, "Per-session refill rate for the status tools, charged apart from commands."),
+    status_burst_size: positiveInt(60, "Bucket capacity for the status tools."),
+    execution_time_limit_seconds: positiveNumber(600, "Wall clock per command."),
+    max_output_bytes: positiveInt(1_048_576, "Kept per stream; beyond it the middle is dropped (head and tail kept)."),
+    memory_limit_mb: positiveInt(512, "Resident memory of a command's whole process tree."),
+    cpu_time_limit_seconds: positiveNumber(300, "CPU time of a command's whole process tree, exited children included."),
+    max_processes_per_command: positiveInt(256, "Live processes in one command's tree."),
+  })
+  .prefault({});
+
+const defaultEnvAllowlist = ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR"];
+
+export const execSchema = z
+  .strictObject({
+    shell: z.string().min(1, { error: "must be a non-empty path" }).default("/bin/sh").describe("Shell that runs each command as `shell -c command`."),
+    env_allowlist: z.array(z.string().min(1)).default(defaultEnvAllowlist).describe("Server environment variables a command inherits; everything else is withheld."),
+    kill_grace_seconds: positiveNumber(2, "Between SIGTERM and SIGKILL when a command is stopped."),
+    max_command_bytes: positiveInt(65_536, "Longest accepted command string."),
+    max_stdin_bytes: positiveInt(1_048_576, "Largest accepted `stdin` argument."),
+    monitor_interval_ms: positiveInt(250, "How often one /proc scan measures every running command's tree."),
+    shutdown_grace_seconds: positiveNumber(5, "On SIGTERM/SIGINT, running commands get this long before they are killed."),
+  })
+  .prefault({});
+
+export const logSchema = z
+  .strictObject({
+    level: z.enum(["error", "warn", "info", "debug"]).default("info").describe("Least severe level written."),
+    file: z.string().min(1).optional().describe("Also append JSON lines to this file."),
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional().describe("Editor hint; ignored."),
+  limits: limitsSchema,
+  exec: execSchema,
+  log: logSchema,
+});
+
+/** What a config file may contain (everything optional). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The validated configuration with every default filled in. */
+export type Config = z.output<typeof configSchema>;
+export type Limits = Config["limits"];

@@ -1,0 +1,45 @@
+/**
+ * Stable error codes. Wire-facing codes appear in tool results as `error`; a client may branch on them.
+ * - rate_limited: the caller's token bucket is empty; retry after `retry_after` seconds.
+ * - concurrency_limited: no slot and no room (or time) to wait for one; see `reason`.
+ * - invalid_request: the arguments are well-formed but unusable (missing cwd, oversized input).
+ * - spawn_failed: the shell could not be started.
+ * - shutting_down: the server is draining and accepts no new work.
+ */
+export type ToolErrorCode =
+  | "rate_limited"
+  | "concurrency_limited"
+  | "invalid_request"
+  | "spawn_failed"
+  | "shutting_down";
+
+/** Which pool refused: the caller's session, its user (HTTP identities), or the whole server. */
+export type Scope = "session" | "user" | "global";
+
+export interface RateLimitedError {
+  error: "rate_limited";
+  message: string;
+  retry_after: number;
+  limits: { requests_per_minute: number; burst_size: number; current_usage: number };
+  scope: Scope;
+}
+
+/** Why a call could not get a slot. */
+export type ConcurrencyReason = "queue_full" | "session_queue_full" | "wait_too_long" | "queue_timeout" | "cancelled";
+
+export interface ConcurrencyLimitedError {
+  error: "concurrency_limited";
+  message: string;
+  reason: ConcurrencyReason;
+  queue_position: number;
+  estimated_wait_seconds: number;
+  limits: { max_concurrent_processes: number; max_processes_per_session: number; process_queue_size: number };
+  scope: Scope;
+}
+
+export interface PlainToolError {
+  error: "invalid_request" | "spawn_failed" | "shutting_down";
+  message: string;
+}
+
+export type ToolError = RateLimitedError | ConcurrencyLimitedError | PlainToolError;

@@ -1,0 +1,167 @@
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../clock.js";
+import type { Limits } from "../config/schema.js";
+import type { ConcurrencyLimitedError, RateLimitedError } from "../errors.js";
+import type { Counters } from "../metrics/counters.js";
+import { RecentDurations, estimateWaitMs } from "./durations.js";
+import { concurrencyLimited, rateLimited } from "./refusals.js";
+import { Scheduler } from "./scheduler.js";
+import type { BucketClaim, GateStore, SlotClaim } from "./store.js";
+import { JobBook, type JobEntry } from "./job-book.js";
+
+export interface AdmitRequest {
+  sessionId: string;
+  /** What the call runs, shown back to its own session only. */
+  label: string;
+  /** 0 runs first. */
+  priority?: number;
+  /** Slots the call occupies in each pool. */
+  weight?: number;
+  /** Aborting drops a queued call. */
+  signal?: AbortSignal;
+}
+
+/** Proof of holding slots; `release()` frees them, once, however often it is called. */
+export interface Ticket {
+  readonly jobId: string;
+  readonly queuedMs: number;
+  release(): Promise<void>;
+}
+
+export type Admission = { ok: true; ticket: Ticket } | { ok: false; error: RateLimitedError | ConcurrencyLimitedError };
+
+export interface GateDeps {
+  limits: Limits;
+  store: GateStore;
+  clock: Clock;
+  counters: Counters;
+}
+
+const DEFAULT_PRIORITY = 5;
+
+/**
+ * Admission for every command: the caller's token bucket first (refused at once when empty), then
+ * a slot in the global and session pools, waiting in the fair queue when they are full.
+ */
+export class Gate {
+  readonly jobs = new JobBook();
+  private readonly scheduler: Scheduler;
+  private readonly durations = new RecentDurations();
+
+  constructor(private readonly deps: GateDeps) {
+    const { limits } = deps;
+    this.scheduler = new Scheduler(deps.store, deps.clock, {
+      maxQueued: limits.process_queue_size,
+      maxQueuedPerFlow: limits.max_queued_per_session,
+      maxWaitMs: limits.max_queue_wait_seconds * 1000,
+    });
+  }
+
+  get limits(): Limits {
+    return this.deps.limits;
+  }
+
+  commandBucket(sessionId: string): BucketClaim {
+    const { requests_per_minute, burst_size } = this.deps.limits;
+    return { key: `cmd:session:${sessionId}`, scope: "session", policy: { ratePerMinute: requests_per_minute, burst: burst_size } };
+  }
+
+  statusBucket(sessionId: string): BucketClaim {
+    const { status_requests_per_minute, status_burst_size } = this.deps.limits;
+    return { key: `status:session:${sessionId}`, scope: "session", policy: { ratePerMinute: status_requests_per_minute, burst: status_burst_size } };
+  }
+
+  private slotClaims(sessionId: string): SlotClaim[] {
+    const { max_concurrent_processes, max_processes_per_session } = this.deps.limits;
+    return [
+      { key: "slots:global", scope: "global", capacity: max_concurrent_processes },
+      { key: `slots:session:${sessionId}`, scope: "session", capacity: max_processes_per_session },
+    ];
+  }
+
+  async admit(request: AdmitRequest): Promise<Admission> {
+    const { sessionId } = request;
+    const priority = request.priority ?? DEFAULT_PRIORITY;
+    const early = this.refuseEarly(sessionId, priority);
+    if (early) return this.refuse(early);
+    const bucket = this.commandBucket(sessionId);
+    const taken = await this.deps.store.takeTokens([bucket], 1);
+    if (!taken.ok) return this.refuse(rateLimited(taken.claim.policy, taken.waitMs, taken.usage, taken.claim.scope));
+
+    const id = randomUUID();
+    const weight = Math.min(request.weight ?? 1, this.deps.limits.max_processes_per_session, this.deps.limits.max_concurrent_processes);
+    const claims = this.slotClaims(sessionId);
+    const entry = this.jobs.add({ id, sessionId, label: request.label, priority, state: "queued", sinceMs: this.deps.clock.now() });
+    const outcome = await this.scheduler.acquire({ id, flow: sessionId, priority, weight, claims }, request.signal);
+    if (!outcome.admitted) {
+      this.jobs.remove(id);
+      await this.deps.store.refundTokens([bucket], 1);
+      return this.refuse(concurrencyLimited(this.deps.limits, outcome.reason, { position: 0, estimatedWaitSeconds: this.estimateSeconds(1), scope: outcome.scope }));
+    }
+    this.deps.counters.admitted += 1;
+    return { ok: true, ticket: this.ticket(entry, claims, weight) };
+  }
+
+  /** Refusals decided before any token is taken: no room in the queue, or no hope of a slot in time. */
+  private refuseEarly(sessionId: string, priority: number): ConcurrencyLimitedError | null {
+    if (this.scheduler.queued === 0 && this.jobs.running < this.deps.limits.max_concurrent_processes) return null;
+    const position = this.scheduler.positionForNew(sessionId, priority);
+    const estimatedWaitSeconds = this.estimateSeconds(position);
+    const full = this.scheduler.refuseToQueue(sessionId);
+    if (full) return concurrencyLimited(this.deps.limits, full.reason, { position, estimatedWaitSeconds, scope: full.scope });
+    if (estimatedWaitSeconds > this.deps.limits.max_queue_wait_seconds) {
+      return concurrencyLimited(this.deps.limits, "wait_too_long", { position, estimatedWaitSeconds, scope: "global" });
+    }
+    return null;
+  }
+
+  private refuse<E extends RateLimitedError | ConcurrencyLimitedError>(error: E): { ok: false; error: E } {
+    this.deps.counters.countLimited(error.error, error.scope);
+    return { ok: false, error };
+  }
+
+  private ticket(entry: JobEntry, claims: SlotClaim[], weight: number): Ticket {
+    const startedMs = this.deps.clock.now();
+    const queuedMs = startedMs - entry.sinceMs;
+    this.jobs.start(entry.id, startedMs);
+    let released: Promise<void> | undefined;
+    return {
+      jobId: entry.id,
+      queuedMs,
+      release: () => {
+        released ??= this.finish(entry.id, startedMs, claims, weight);
+        return released;
+      },
+    };
+  }
+
+  private async finish(id: string, startedMs: number, claims: SlotClaim[], weight: number): Promise<void> {
+    this.durations.record(this.deps.clock.now() - startedMs);
+    this.jobs.remove(id);
+    await this.scheduler.release(claims, weight);
+  }
+
+  /** Seconds until a call at `position` may start, from measured run times (0 while unknown). */
+  estimateSeconds(position: number): number {
+    const runMs = this.durations.meanMs() ?? this.jobs.meanRunningMs(this.deps.clock.now());
+    if (runMs === undefined) return 0;
+    return Math.ceil(estimateWaitMs(position, this.deps.limits.max_concurrent_processes, runMs) / 1000);
+  }
+
+  positionOf(jobId: string): number {
+    return this.scheduler.positionOf(jobId);
+  }
+
+  get queued(): number {
+    return this.scheduler.queued;
+  }
+
+  get running(): number {
+    return this.jobs.running;
+  }
+
+  async chargeStatus(sessionId: string): Promise<RateLimitedError | null> {
+    const taken = await this.deps.store.takeTokens([this.statusBucket(sessionId)], 1);
+    return taken.ok ? null : this.refuse(rateLimited(taken.claim.policy, taken.waitMs, taken.usage, taken.claim.scope)).error;
+  }
+}

@@ -1,0 +1,146 @@
+import type { Clock } from "../clock.js";
+import type { ConcurrencyReason, Scope } from "../errors.js";
+import { FairQueue, type Queued } from "./fair-queue.js";
+import type { GateStore, SlotClaim } from "./store.js";
+
+/** A call waiting for (or holding) slots. */
+export interface SlotRequest extends Queued {
+  readonly id: string;
+  readonly weight: number;
+  readonly claims: SlotClaim[];
+}
+
+export type WaitOutcome = { admitted: true } | { admitted: false; reason: ConcurrencyReason; scope: Scope };
+
+interface Waiter {
+  readonly request: SlotRequest;
+  readonly enqueuedMs: number;
+  readonly flow: string;
+  readonly priority: number;
+  finish(outcome: WaitOutcome): void;
+}
+
+export interface SchedulerOptions {
+  maxQueued: number;
+  maxQueuedPerFlow: number;
+  maxWaitMs: number;
+}
+
+/**
+ * Hands out slots: a call runs at once when every pool it claims has room, otherwise it waits in a
+ * fair queue until a release makes room, its wait limit passes, or its caller aborts. Blocked
+ * heads of one session do not block other sessions (no head-of-line blocking); a full global pool
+ * stops the round, so a heavy call is not starved by light ones behind it.
+ */
+export class Scheduler {
+  private readonly queue = new FairQueue<Waiter>();
+  private pumping = false;
+  private pumpAgain = false;
+
+  constructor(
+    private readonly store: GateStore,
+    private readonly clock: Clock,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  queuedOf(flow: string): number {
+    return this.queue.countOf(flow);
+  }
+
+  /** Why a new call of `flow` may not even wait, or null when it may. */
+  refuseToQueue(flow: string): { reason: ConcurrencyReason; scope: Scope } | null {
+    if (this.queue.size >= this.options.maxQueued) return { reason: "queue_full", scope: "global" };
+    if (this.queue.countOf(flow) >= this.options.maxQueuedPerFlow) return { reason: "session_queue_full", scope: "session" };
+    return null;
+  }
+
+  /** Resolves once the request holds its slots, or with the reason it never will. */
+  async acquire(request: SlotRequest, signal?: AbortSignal): Promise<WaitOutcome> {
+    if (this.queue.size === 0 && (await this.store.tryAcquire(request.claims, request.weight)) === null) {
+      return { admitted: true };
+    }
+    if (signal?.aborted) return { admitted: false, reason: "cancelled", scope: "session" };
+    return new Promise<WaitOutcome>((resolve) => {
+      const onAbort = () => this.drop(waiter, { admitted: false, reason: "cancelled", scope: "session" });
+      const timer = setTimeout(
+        () => this.drop(waiter, { admitted: false, reason: "queue_timeout", scope: "global" }),
+        this.options.maxWaitMs,
+      );
+      const waiter: Waiter = {
+        request,
+        flow: request.flow,
+        priority: request.priority,
+        enqueuedMs: this.clock.now(),
+        finish: (outcome) => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+          resolve(outcome);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.queue.push(waiter);
+      void this.pump();
+    });
+  }
+
+  /** 1-based place of a waiting request, or 0 when it is not waiting. */
+  positionOf(requestId: string): number {
+    for (const waiter of this.queue.all()) if (waiter.request.id === requestId) return this.queue.position(waiter);
+    return 0;
+  }
+
+  /** Position a new call of this flow and priority would take. */
+  positionForNew(flow: string, priority: number): number {
+    const probe: Waiter = { request: { id: "", flow, priority, weight: 0, claims: [] }, flow, priority, enqueuedMs: 0, finish: () => {} };
+    this.queue.push(probe);
+    const position = this.queue.position(probe);
+    this.queue.remove(probe);
+    return position;
+  }
+
+  async release(claims: SlotClaim[], weight: number): Promise<void> {
+    await this.store.release(claims, weight);
+    await this.pump();
+  }
+
+  /** Re-examines the queue, e.g. after a capacity change. */
+  async pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        await this.dispatchRound();
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async dispatchRound(): Promise<void> {
+    for (const waiter of [...this.queue.heads()]) {
+      const { request } = waiter;
+      const blocked = await this.store.tryAcquire(request.claims, request.weight);
+      if (blocked === "global") return;
+      if (blocked !== null) continue;
+      if (this.queue.has(waiter)) {
+        this.queue.served(waiter);
+        waiter.finish({ admitted: true });
+      } else {
+        // Timed out or aborted while the store answered: give the slots straight back.
+        await this.store.release(request.claims, request.weight);
+      }
+    }
+  }
+
+  private drop(waiter: Waiter, outcome: WaitOutcome): void {
+    if (this.queue.remove(waiter)) waiter.finish(outcome);
+  }
+}
