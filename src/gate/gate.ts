@@ -6,7 +6,7 @@ import type { Counters } from "../metrics/counters.js";
 import { RecentDurations, estimateWaitMs } from "./durations.js";
 import { concurrencyLimited, rateLimited } from "./refusals.js";
 import { Scheduler } from "./scheduler.js";
-import type { BucketClaim, GateStore, SlotClaim } from "./store.js";
+import type { BucketClaim, BucketView, GateStore, SlotClaim } from "./store.js";
 import { JobBook, type JobEntry } from "./job-book.js";
 
 export interface AdmitRequest {
@@ -96,7 +96,10 @@ export class Gate {
     if (!outcome.admitted) {
       this.jobs.remove(id);
       await this.deps.store.refundTokens([bucket], 1);
-      return this.refuse(concurrencyLimited(this.deps.limits, outcome.reason, { position: 0, estimatedWaitSeconds: this.estimateSeconds(1), scope: outcome.scope }));
+      const waited = outcome.reason === "queue_timeout" || outcome.reason === "cancelled";
+      const position = waited ? 0 : this.scheduler.positionForNew(sessionId, priority);
+      const figures = { position, estimatedWaitSeconds: this.estimateSeconds(Math.max(1, position)), scope: outcome.scope };
+      return this.refuse(concurrencyLimited(this.deps.limits, outcome.reason, figures));
     }
     this.deps.counters.admitted += 1;
     return { ok: true, ticket: this.ticket(entry, claims, weight) };
@@ -158,6 +161,10 @@ export class Gate {
 
   get running(): number {
     return this.jobs.running;
+  }
+
+  readBucket(claim: BucketClaim): Promise<BucketView> {
+    return this.deps.store.readBucket(claim);
   }
 
   async chargeStatus(sessionId: string): Promise<RateLimitedError | null> {

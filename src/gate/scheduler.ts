@@ -64,6 +64,9 @@ export class Scheduler {
       return { admitted: true };
     }
     if (signal?.aborted) return { admitted: false, reason: "cancelled", scope: "session" };
+    // Checked here, in the same turn as the push, so concurrent calls cannot overfill the queue.
+    const full = this.refuseToQueue(request.flow);
+    if (full) return { admitted: false, ...full };
     return new Promise<WaitOutcome>((resolve) => {
       const onAbort = () => this.drop(waiter, { admitted: false, reason: "cancelled", scope: "session" });
       const timer = setTimeout(

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command, Option } from "commander";
+import { configJsonSchema } from "./config/json-schema.js";
+import { ConfigError, defaultConfig, loadConfigFile } from "./config/load.js";
+import type { Config } from "./config/schema.js";
+import { createLogger } from "./log.js";
+import { createRuntime, type Runtime } from "./runtime.js";
+import { SERVER_VERSION } from "./server.js";
+import { serveStdio } from "./transports/stdio.js";
+
+/** The package's own mcp.config.json, beside dist/: the default config when none is named. */
+const packagedConfig = join(dirname(fileURLToPath(import.meta.url)), "..", "mcp.config.json");
+
+async function resolveConfig(path: string | undefined): Promise<Config> {
+  const chosen = path ?? process.env.CMDGATE_CONFIG;
+  if (chosen) return loadConfigFile(chosen);
+  return existsSync(packagedConfig) ? loadConfigFile(packagedConfig) : defaultConfig();
+}
+
+function banner(config: Config, transport: string): string {
+  const l = config.limits;
+  return (
+    `cmdgate ${SERVER_VERSION} ready on ${transport}: ${l.max_concurrent_processes} concurrent (${l.max_processes_per_session}/session), ` +
+    `queue ${l.process_queue_size} (wait ≤ ${l.max_queue_wait_seconds} s), ${l.requests_per_minute} req/min burst ${l.burst_size}, ` +
+    `per command ${l.execution_time_limit_seconds} s wall, ${l.cpu_time_limit_seconds} s CPU, ${l.memory_limit_mb} MB, ` +
+    `${l.max_processes_per_command} processes, ${l.max_output_bytes} B output/stream\n`
+  );
+}
+
+/** SIGTERM/SIGINT or the client leaving: stop accepting, drain briefly, kill the rest, exit 0. */
+function onStop(runtime: Runtime, stop: () => Promise<void>): (why: string) => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return (why) => {
+    stopping ??= (async () => {
+      runtime.log.info("shutting down", { why });
+      await stop();
+      await runtime.shutdown(runtime.config.exec.shutdown_grace_seconds * 1000);
+      process.exit(0);
+    })();
+    return stopping;
+  };
+}
+
+async function serve(options: { config?: string; transport: string }): Promise<void> {
+  const config = await resolveConfig(options.config);
+  const log = createLogger(config.log);
+  const runtime = createRuntime({ config, log });
+  const stdio = await serveStdio(runtime);
+  const stop = onStop(runtime, stdio.close);
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+  void stdio.closed.then(() => stop("client disconnected"));
+  process.stderr.write(banner(config, options.transport));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command("cmdgate")
+    .version(SERVER_VERSION)
+    .description("MCP server that runs shell commands behind rate limits, a fair queue and resource quotas")
+    .option("-c, --config <file>", "config file (default: $CMDGATE_CONFIG, else the packaged mcp.config.json)")
+    .addOption(new Option("-t, --transport <name>", "how clients connect").choices(["stdio"]).default("stdio"))
+    .action(serve);
+  program
+    .command("config-schema")
+    .description("print the JSON Schema of the config file")
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+    });
+  program
+    .command("check-config")
+    .description("validate a config file and print the effective configuration")
+    .argument("[file]", "config file")
+    .action(async (file?: string) => {
+      process.stdout.write(`${JSON.stringify(await resolveConfig(file), null, 2)}\n`);
+    });
+  await program.parseAsync(argv);
+}
+
+main(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`cmdgate: ${error.message}\n`);
+  else process.stderr.write(`cmdgate: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});

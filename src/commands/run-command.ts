@@ -1,0 +1,81 @@
+import type { Logger } from "../log.js";
+import type { ToolError } from "../errors.js";
+import type { Gate } from "../gate/gate.js";
+import type { Executor } from "../exec/executor.js";
+import type { RunResult } from "../exec/types.js";
+import type { Counters } from "../metrics/counters.js";
+import { commandLimits, type LimitOverrides } from "./limits.js";
+
+export interface CommandRequest extends LimitOverrides {
+  sessionId: string;
+  command: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  stdin?: string;
+  signal?: AbortSignal;
+}
+
+export type CommandOutcome =
+  | { ok: true; jobId: string; queuedMs: number; result: RunResult; limits: ReturnType<typeof commandLimits> }
+  | { ok: false; error: ToolError };
+
+export interface CommandDeps {
+  gate: Gate;
+  executor: Executor;
+  counters: Counters;
+  log: Logger;
+  /** False once the server is draining. */
+  accepting: () => boolean;
+}
+
+/**
+ * One command through the whole path: gate admission, execution, release of the slot (exactly
+ * once, whatever happens) and one audit record of the outcome.
+ */
+export async function runCommand(deps: CommandDeps, request: CommandRequest): Promise<CommandOutcome> {
+  if (!deps.accepting()) return refuse(deps, request, { error: "shutting_down", message: "The server is shutting down and accepts no new commands." });
+  const admission = await deps.gate.admit({ sessionId: request.sessionId, label: request.command, signal: request.signal });
+  if (!admission.ok) return refuse(deps, request, admission.error);
+  const { ticket } = admission;
+  const limits = commandLimits(deps.gate.limits, request);
+  try {
+    const run = await deps.executor.run({ ...request, jobId: ticket.jobId, limits });
+    if (!run.ok) return refuse(deps, request, { error: run.error, message: run.message });
+    deps.counters.completed += 1;
+    if (run.result.terminationReason) deps.counters.countKilled(run.result.terminationReason);
+    audit(deps.log, request, { outcome: "completed", job_id: ticket.jobId, queued_ms: ticket.queuedMs, ...summary(run.result) });
+    return { ok: true, jobId: ticket.jobId, queuedMs: ticket.queuedMs, result: run.result, limits };
+  } finally {
+    await ticket.release();
+  }
+}
+
+function refuse(deps: CommandDeps, request: CommandRequest, error: ToolError): CommandOutcome {
+  audit(deps.log, request, { outcome: error.error, ...("scope" in error ? { scope: error.scope } : {}) });
+  return { ok: false, error };
+}
+
+function summary(result: RunResult): Record<string, unknown> {
+  return {
+    exit_code: result.exitCode,
+    signal: result.signal,
+    termination_reason: result.terminationReason,
+    duration_ms: result.durationMs,
+    stdout_bytes: result.stdout.totalBytes,
+    stderr_bytes: result.stderr.totalBytes,
+    max_rss_mb: Math.round(result.usage.maxRssBytes / 1048576),
+    cpu_seconds: result.usage.cpuSeconds,
+    processes_max: result.usage.processesMax,
+  };
+}
+
+/** One record per request outcome. The call's env values may be secrets: only their names are kept. */
+function audit(log: Logger, request: CommandRequest, fields: Record<string, unknown>): void {
+  log.info("command", {
+    session_id: request.sessionId,
+    command: request.command,
+    cwd: request.cwd,
+    env_keys: request.env ? Object.keys(request.env) : undefined,
+    ...fields,
+  });
+}

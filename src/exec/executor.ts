@@ -1,0 +1,86 @@
+import { stat } from "node:fs/promises";
+import { execa } from "execa";
+import type { Logger } from "../log.js";
+import { commandEnv } from "./env.js";
+import type { TreeMonitor } from "./monitor.js";
+import { HeadTailBuffer } from "./output-buffer.js";
+import type { RunOutcome, RunSpec } from "./types.js";
+import { Run } from "./run.js";
+
+export interface ExecutorDeps {
+  shell: string;
+  envAllowlist: readonly string[];
+  serverEnv: NodeJS.ProcessEnv;
+  killGraceMs: number;
+  monitor: TreeMonitor;
+  /** Prefix of every marker this server hands out, so its watchdog can find them all. */
+  instanceId: string;
+  log: Logger;
+}
+
+/**
+ * Runs commands as `shell -c`, each in its own process group, and contains their whole tree:
+ * limits enforced by the monitor, timeouts and cancellation by our own timer and signal, and a
+ * sweep when the shell exits so that nothing started by the command outlives it.
+ */
+export class Executor {
+  private readonly runs = new Set<Run>();
+
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  get running(): number {
+    return this.runs.size;
+  }
+
+  async run(spec: RunSpec): Promise<RunOutcome> {
+    const cwdProblem = spec.cwd === undefined ? null : await checkDirectory(spec.cwd);
+    if (cwdProblem) return { ok: false, error: "invalid_request", message: cwdProblem };
+    const marker = `${this.deps.instanceId}:${spec.jobId}`;
+    const subprocess = execa(this.deps.shell, ["-c", withCpuLimit(spec.command, spec.limits.cpuSeconds)], {
+      cwd: spec.cwd,
+      env: commandEnv(this.deps.serverEnv, this.deps.envAllowlist, spec.env, marker),
+      extendEnv: false,
+      detached: true,
+      ...(spec.stdin === undefined ? { stdin: "ignore" as const } : { input: spec.stdin }),
+      buffer: false,
+      reject: false,
+      cleanup: false,
+      encoding: "buffer",
+    });
+    if (subprocess.pid === undefined) {
+      const failed = await subprocess;
+      return { ok: false, error: "spawn_failed", message: `could not start ${this.deps.shell}: ${failed.message ?? "unknown error"}` };
+    }
+    const run = new Run(subprocess, subprocess.pid, spec, {
+      stdout: new HeadTailBuffer(spec.limits.maxOutputBytes),
+      stderr: new HeadTailBuffer(spec.limits.maxOutputBytes),
+      killGraceMs: this.deps.killGraceMs,
+      watch: (onExceeded) => this.deps.monitor.watch(subprocess.pid ?? 0, marker, spec.limits, onExceeded),
+    });
+    this.runs.add(run);
+    try {
+      return { ok: true, result: await run.finished };
+    } finally {
+      this.runs.delete(run);
+    }
+  }
+
+  /** Stops every running command: SIGTERM now, the sweep after `graceMs`. */
+  async stopAll(graceMs: number): Promise<void> {
+    await Promise.all([...this.runs].map((run) => run.stop("shutdown", graceMs)));
+  }
+}
+
+/** A kernel limit per process as a backstop to the monitor's per-tree limit: SIGXCPU at the soft limit. */
+function withCpuLimit(command: string, cpuSeconds: number): string {
+  const soft = Math.ceil(cpuSeconds);
+  return `ulimit -H -t ${soft + 1} 2>/dev/null; ulimit -S -t ${soft} 2>/dev/null; ${command}`;
+}
+
+async function checkDirectory(cwd: string): Promise<string | null> {
+  try {
+    return (await stat(cwd)).isDirectory() ? null : `cwd is not a directory: ${cwd}`;
+  } catch {
+    return `cwd does not exist: ${cwd}`;
+  }
+}

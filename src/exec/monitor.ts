@@ -1,0 +1,135 @@
+import { MARKER_VARIABLE } from "./env.js";
+import { pidsWrapped, readEnvValue, scanProc, defaultUnits, type ProcSample, type SystemUnits } from "./procfs.js";
+import { TreeAccount, procKey, type TreeUsage } from "./tree-usage.js";
+
+export type LimitReason = "memory_limit" | "cpu_limit" | "process_limit";
+
+export interface TreeLimits {
+  memoryBytes: number;
+  cpuSeconds: number;
+  maxProcesses: number;
+}
+
+/** Where samples come from: /proc in production, recorded samples in tests. */
+export interface Sampler {
+  /** Processes numbered `minPid` or above. */
+  scan(minPid: number): ProcSample[];
+  markerOf(pid: number): string | null;
+}
+
+export const procSampler = (units: SystemUnits = defaultUnits): Sampler => ({
+  scan: (minPid) => scanProc(units, pidsWrapped(minPid) ? 0 : minPid),
+  markerOf: (pid) => readEnvValue(pid, MARKER_VARIABLE),
+});
+
+export interface Watch {
+  readonly usage: TreeUsage;
+  /** Scans now and returns the pids of the tree (for a kill sweep). */
+  membersNow(): number[];
+  stop(): void;
+}
+
+interface Watched {
+  account: TreeAccount;
+  limits: TreeLimits;
+  onExceeded: (reason: LimitReason) => void;
+  tripped: boolean;
+}
+
+/**
+ * One loop measures every running command: one /proc scan per tick, however many commands run,
+ * and no timer at all while none does.
+ */
+export class TreeMonitor {
+  private readonly watched = new Set<Watched>();
+  private readonly markers = new Map<string, string | null>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sampler: Sampler,
+    private readonly intervalMs: number,
+    private readonly units: SystemUnits = defaultUnits,
+  ) {}
+
+  watch(rootPid: number, marker: string, limits: TreeLimits, onExceeded: (reason: LimitReason) => void): Watch {
+    const entry: Watched = { account: new TreeAccount(rootPid, marker, this.units), limits, onExceeded, tripped: false };
+    this.watched.add(entry);
+    this.timer ??= setInterval(() => this.tick(), this.intervalMs).unref();
+    return {
+      usage: entry.account.usage,
+      membersNow: () => this.scanFor(entry),
+      stop: () => this.unwatch(entry),
+    };
+  }
+
+  /** One scan for every watched tree; public so tests can drive it without timers. */
+  tick(): void {
+    const { samples, children } = this.scan();
+    for (const entry of this.watched) {
+      entry.account.update(samples, children, (s) => this.markerOf(s));
+      const reason = exceeded(entry.account.usage, entry.limits);
+      if (reason && !entry.tripped) {
+        entry.tripped = true;
+        entry.onExceeded(reason);
+      }
+    }
+  }
+
+  private scanFor(entry: Watched): number[] {
+    const { samples, children } = this.scan();
+    return entry.account.update(samples, children, (s) => this.markerOf(s));
+  }
+
+  private scan(): { samples: Map<number, ProcSample>; children: Map<number, number[]> } {
+    const samples = new Map<number, ProcSample>();
+    const children = new Map<number, number[]>();
+    const seen = new Set<string>();
+    for (const sample of this.sampler.scan(this.lowestRoot())) {
+      samples.set(sample.pid, sample);
+      seen.add(procKey(sample));
+      const siblings = children.get(sample.ppid);
+      if (siblings) siblings.push(sample.pid);
+      else children.set(sample.ppid, [sample.pid]);
+    }
+    for (const key of this.markers.keys()) if (!seen.has(key)) this.markers.delete(key);
+    return { samples, children };
+  }
+
+  /** Reads a process's environment once in its life; the marker cannot change afterwards in a way we rely on. */
+  private markerOf(sample: ProcSample): string | null {
+    const key = procKey(sample);
+    let marker = this.markers.get(key);
+    if (marker === undefined) {
+      marker = this.sampler.markerOf(sample.pid);
+      this.markers.set(key, marker);
+    }
+    return marker;
+  }
+
+  /** After a pid wrap-around a tree may hold lower pids than its root: then scan everything. */
+  private lowestRoot(): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const entry of this.watched) lowest = Math.min(lowest, entry.account.lowestPid());
+    return Number.isFinite(lowest) ? lowest : 0;
+  }
+
+  private unwatch(entry: Watched): void {
+    this.watched.delete(entry);
+    if (this.watched.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      this.markers.clear();
+    }
+  }
+
+  close(): void {
+    for (const entry of [...this.watched]) this.unwatch(entry);
+  }
+}
+
+export function exceeded(usage: TreeUsage, limits: TreeLimits): LimitReason | null {
+  if (usage.rssBytes > limits.memoryBytes) return "memory_limit";
+  if (usage.cpuSeconds > limits.cpuSeconds) return "cpu_limit";
+  if (usage.processes > limits.maxProcesses) return "process_limit";
+  return null;
+}

@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { MARKER_VARIABLE } from "./env.js";
+
+/**
+ * Runs in a small detached shell beside the server. It blocks reading a pipe from the server; when
+ * the server dies, even by SIGKILL, the pipe closes and it kills every process still carrying this
+ * instance's marker, a few rounds to catch processes forked meanwhile.
+ */
+const script = `
+while read -r _; do :; done
+round=0
+while [ $round -lt 10 ]; do
+  pids=$(grep -l -s -z "^${MARKER_VARIABLE}=$1:" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3)
+  [ -z "$pids" ] && exit 0
+  kill -9 $pids 2>/dev/null
+  round=$((round + 1))
+  sleep 0.2
+done
+`;
+
+export interface Watchdog {
+  readonly pid: number | undefined;
+  /** Lets the watchdog sweep now and exit (on a graceful stop, after our own sweep). */
+  close(): void;
+}
+
+export function startWatchdog(instanceId: string, shell = "/bin/sh"): Watchdog {
+  const child: ChildProcess = spawn(shell, ["-c", script, "cmdgate-watchdog", instanceId], {
+    detached: true,
+    stdio: ["pipe", "ignore", "ignore"],
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+  });
+  child.on("error", () => undefined);
+  // Neither the child nor its pipe may keep the server's event loop alive.
+  child.unref();
+  const stdin = child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null;
+  stdin?.unref?.();
+  stdin?.on("error", () => undefined);
+  return {
+    pid: child.pid,
+    close: () => child.stdin?.end(),
+  };
+}

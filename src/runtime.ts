@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import type { Clock } from "./clock.js";
+import { systemClock } from "./clock.js";
+import type { Config } from "./config/schema.js";
+import type { CommandDeps } from "./commands/run-command.js";
+import { Executor } from "./exec/executor.js";
+import { TreeMonitor, procSampler, type Sampler } from "./exec/monitor.js";
+import { procAvailable } from "./exec/procfs.js";
+import { startWatchdog, type Watchdog } from "./exec/watchdog.js";
+import { Gate } from "./gate/gate.js";
+import { MemoryStore } from "./gate/memory-store.js";
+import type { GateStore } from "./gate/store.js";
+import type { Logger } from "./log.js";
+import { Counters } from "./metrics/counters.js";
+
+export interface RuntimeOptions {
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  store?: GateStore;
+  sampler?: Sampler;
+  /** Start the watchdog that kills our commands if this process dies (off in some embeddings). */
+  watchdog?: boolean;
+  serverEnv?: NodeJS.ProcessEnv;
+}
+
+/** Everything shared by all sessions of one server: the gate, the executor and their upkeep. */
+export interface Runtime extends CommandDeps {
+  readonly config: Config;
+  readonly instanceId: string;
+  /** Sessions connected now, for the status tools. */
+  readonly sessions: Set<string>;
+  /** Stops accepting, gives running commands `graceMs`, kills the rest, releases everything. */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const { config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const instanceId = randomUUID().slice(0, 12);
+  const counters = new Counters();
+  const store = options.store ?? new MemoryStore(clock);
+  const gate = new Gate({ limits: config.limits, store, clock, counters });
+  const monitor = new TreeMonitor(options.sampler ?? procSampler(), config.exec.monitor_interval_ms);
+  const executor = new Executor({
+    shell: config.exec.shell,
+    envAllowlist: config.exec.env_allowlist,
+    serverEnv: options.serverEnv ?? process.env,
+    killGraceMs: config.exec.kill_grace_seconds * 1000,
+    monitor,
+    instanceId,
+    log,
+  });
+  const watchdog = startContainment(instanceId, options.watchdog ?? true, config.exec.shell, log);
+  const sweeper = setInterval(() => store.sweep(), SWEEP_INTERVAL_MS).unref();
+  let accepting = true;
+  return {
+    config,
+    instanceId,
+    gate,
+    executor,
+    counters,
+    log,
+    sessions: new Set(),
+    accepting: () => accepting,
+    async shutdown(graceMs) {
+      accepting = false;
+      clearInterval(sweeper);
+      await executor.stopAll(graceMs);
+      monitor.close();
+      watchdog?.close();
+      await store.close();
+    },
+  };
+}
+
+function startContainment(instanceId: string, wanted: boolean, shell: string, log: Logger): Watchdog | undefined {
+  if (!procAvailable()) {
+    log.warn("containment degraded: no /proc, so escaped children (setsid, double fork) are not found and tree limits are not measured; process groups are still killed");
+    return undefined;
+  }
+  if (!wanted) return undefined;
+  const watchdog = startWatchdog(instanceId, shell);
+  log.info("containment ready", { instance_id: instanceId, watchdog_pid: watchdog.pid, tree_monitor: "/proc", kernel_cpu_limit: "ulimit -t" });
+  return watchdog;
+}
