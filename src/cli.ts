@@ -36,8 +36,10 @@ function onStop(runtime: Runtime, stop: () => Promise<void>): (why: string) => P
   return (why) => {
     stopping ??= (async () => {
       runtime.log.info("shutting down", { why });
-      await stop();
       await runtime.shutdown(runtime.config.exec.shutdown_grace_seconds * 1000);
+      // The SDK answers a finished call in the microtasks after it; let them run before closing.
+      await new Promise((resolve) => setImmediate(resolve));
+      await stop();
       process.exit(0);
     })();
     return stopping;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import type { Config } from "./config/schema.js";
-import type { CommandDeps } from "./commands/run-command.js";
+import { runCommand, type CommandDeps, type CommandOutcome, type CommandRequest } from "./commands/run-command.js";
 import { Executor } from "./exec/executor.js";
 import { TreeMonitor, procSampler, type Sampler } from "./exec/monitor.js";
 import { procAvailable } from "./exec/procfs.js";
@@ -30,7 +30,9 @@ export interface Runtime extends CommandDeps {
   readonly instanceId: string;
   /** Sessions connected now, for the status tools. */
   readonly sessions: Set<string>;
-  /** Stops accepting, gives running commands `graceMs`, kills the rest, releases everything. */
+  /** Runs one command through gate and executor; shutdown waits for every call it started. */
+  runCommand(request: CommandRequest): Promise<CommandOutcome>;
+  /** Stops accepting, gives running commands `graceMs`, kills the rest, answers every call, releases everything. */
   shutdown(graceMs: number): Promise<void>;
 }
 
@@ -56,7 +58,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const watchdog = startContainment(instanceId, options.watchdog ?? true, config.exec.shell, log);
   const sweeper = setInterval(() => store.sweep(), SWEEP_INTERVAL_MS).unref();
   let accepting = true;
-  return {
+  const inflight = new Set<Promise<CommandOutcome>>();
+  const runtime: Runtime = {
     config,
     instanceId,
     gate,
@@ -65,15 +68,23 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log,
     sessions: new Set(),
     accepting: () => accepting,
+    runCommand(request) {
+      const pending = runCommand(runtime, request);
+      inflight.add(pending);
+      void pending.finally(() => inflight.delete(pending)).catch(() => undefined);
+      return pending;
+    },
     async shutdown(graceMs) {
       accepting = false;
       clearInterval(sweeper);
       await executor.stopAll(graceMs);
+      await Promise.allSettled([...inflight]);
       monitor.close();
       watchdog?.close();
       await store.close();
     },
   };
+  return runtime;
 }
 
 function startContainment(instanceId: string, wanted: boolean, shell: string, log: Logger): Watchdog | undefined {

@@ -19,6 +19,8 @@ export type CommandOutcome =
   | { ok: true; jobId: string; queuedMs: number; result: RunResult; limits: ReturnType<typeof commandLimits> }
   | { ok: false; error: ToolError };
 
+const shuttingDown: ToolError = { error: "shutting_down", message: "The server is shutting down and accepts no new commands." };
+
 export interface CommandDeps {
   gate: Gate;
   executor: Executor;
@@ -33,10 +35,15 @@ export interface CommandDeps {
  * once, whatever happens) and one audit record of the outcome.
  */
 export async function runCommand(deps: CommandDeps, request: CommandRequest): Promise<CommandOutcome> {
-  if (!deps.accepting()) return refuse(deps, request, { error: "shutting_down", message: "The server is shutting down and accepts no new commands." });
+  if (!deps.accepting()) return refuse(deps, request, shuttingDown);
   const admission = await deps.gate.admit({ sessionId: request.sessionId, label: request.command, signal: request.signal });
   if (!admission.ok) return refuse(deps, request, admission.error);
   const { ticket } = admission;
+  if (!deps.accepting()) {
+    // Admitted from the queue while the server drains: hand the slot straight back.
+    await ticket.release();
+    return refuse(deps, request, shuttingDown);
+  }
   const limits = commandLimits(deps.gate.limits, request);
   try {
     const run = await deps.executor.run({ ...request, jobId: ticket.jobId, limits });

@@ -1,6 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { runCommand } from "../commands/run-command.js";
 import type { Runtime } from "../runtime.js";
 import { renderRun, runStructured } from "./render-run.js";
 import { errorFields, refusal, success } from "./results.js";
@@ -51,7 +50,7 @@ export function registerExecuteCommand(server: McpServer, runtime: Runtime, sess
       annotations: { destructiveHint: true, openWorldHint: true },
     },
     async (args, extra) => {
-      const outcome = await runCommand(runtime, { ...args, sessionId: session.id, signal: extra.signal });
+      const outcome = await runtime.runCommand({ ...args, sessionId: session.id, signal: extra.signal });
       if (!outcome.ok) return refusal(outcome.error);
       const structured = runStructured(outcome.jobId, outcome.queuedMs, outcome.result);
       return success(structured, renderRun(structured, outcome.limits));
