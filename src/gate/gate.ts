@@ -95,7 +95,7 @@ export class Gate {
     const outcome = await this.scheduler.acquire({ id, flow: sessionId, priority, weight, claims }, request.signal);
     if (!outcome.admitted) {
       this.jobs.remove(id);
-      await this.deps.store.refundTokens([bucket], 1);
+      await this.deps.store.refundTokens([bucket], 1, taken.atMs);
       const waited = outcome.reason === "queue_timeout" || outcome.reason === "cancelled";
       const position = waited ? 0 : this.scheduler.positionForNew(sessionId, priority);
       const figures = { position, estimatedWaitSeconds: this.estimateSeconds(Math.max(1, position)), scope: outcome.scope };

@@ -39,15 +39,17 @@ export class MemoryStore implements GateStore {
       entry.state = takeFrom(entry.state, cost);
       entry.admittedMs.push(nowMs);
     }
-    return { ok: true };
+    return { ok: true, atMs: nowMs };
   }
 
-  async refundTokens(claims: BucketClaim[], cost: number): Promise<void> {
+  async refundTokens(claims: BucketClaim[], cost: number, atMs: number): Promise<void> {
     const nowMs = this.clock.now();
     for (const claim of claims) {
       const entry = this.bucket(claim, nowMs);
       entry.state = { ...entry.state, tokens: Math.min(claim.policy.burst, entry.state.tokens + cost) };
-      entry.admittedMs.pop();
+      // Forget this call's admission only if it is still in the window; never a newer call's.
+      const index = entry.admittedMs.lastIndexOf(atMs);
+      if (index >= 0) entry.admittedMs.splice(index, 1);
     }
   }
 

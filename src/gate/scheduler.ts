@@ -60,6 +60,7 @@ export class Scheduler {
 
   /** Resolves once the request holds its slots, or with the reason it never will. */
   async acquire(request: SlotRequest, signal?: AbortSignal): Promise<WaitOutcome> {
+    if (signal?.aborted) return { admitted: false, reason: "cancelled", scope: "session" };
     if (this.queue.size === 0 && (await this.store.tryAcquire(request.claims, request.weight)) === null) {
       return { admitted: true };
     }
@@ -127,11 +128,16 @@ export class Scheduler {
     }
   }
 
+  /** Serves heads in order until none can be served: after each serve the order is read afresh. */
   private async dispatchRound(): Promise<void> {
+    while (await this.serveOne());
+  }
+
+  private async serveOne(): Promise<boolean> {
     for (const waiter of [...this.queue.heads()]) {
       const { request } = waiter;
       const blocked = await this.store.tryAcquire(request.claims, request.weight);
-      if (blocked === "global") return;
+      if (blocked === "global") return false;
       if (blocked !== null) continue;
       if (this.queue.has(waiter)) {
         this.queue.served(waiter);
@@ -140,10 +146,15 @@ export class Scheduler {
         // Timed out or aborted while the store answered: give the slots straight back.
         await this.store.release(request.claims, request.weight);
       }
+      return true;
     }
+    return false;
   }
 
+  /** A waiter leaves without a slot; a head that held the round may have been blocking others. */
   private drop(waiter: Waiter, outcome: WaitOutcome): void {
-    if (this.queue.remove(waiter)) waiter.finish(outcome);
+    if (!this.queue.remove(waiter)) return;
+    waiter.finish(outcome);
+    void this.pump();
   }
 }

@@ -16,7 +16,8 @@ export interface SlotClaim {
 }
 
 export type TakeOutcome =
-  | { ok: true }
+  /** `atMs`: the admission's time in the usage window, to name it in a refund. */
+  | { ok: true; atMs: number }
   | { ok: false; claim: BucketClaim; waitMs: number; usage: number };
 
 export interface BucketView {
@@ -35,7 +36,7 @@ export interface GateStore {
   /** Takes `cost` tokens from every claim, or from none when one of them is short. */
   takeTokens(claims: BucketClaim[], cost: number): Promise<TakeOutcome>;
   /** Gives back tokens of a call that was admitted by rate but then refused, so refusals cost nothing. */
-  refundTokens(claims: BucketClaim[], cost: number): Promise<void>;
+  refundTokens(claims: BucketClaim[], cost: number, atMs: number): Promise<void>;
   readBucket(claim: BucketClaim): Promise<BucketView>;
   /** Occupies `weight` in every pool, or in none; returns the scope of the first full pool, or null. */
   tryAcquire(claims: SlotClaim[], weight: number): Promise<Scope | null>;

@@ -36,11 +36,6 @@ export const sessionPool = (session: string, capacity: number): SlotClaim => ({
   capacity,
 });
 
-/** Lets pending promise chains settle without moving fake time. */
-export async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i += 1) await Promise.resolve();
-}
-
 /** Records a promise's value when it settles, so a test can tell "still waiting" from "done". */
 export interface Tracked<T> {
   readonly promise: Promise<T>;

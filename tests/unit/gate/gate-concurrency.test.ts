@@ -133,4 +133,18 @@ describe("Gate concurrency", () => {
     await jest.advanceTimersByTimeAsync(0);
     expect(next.value()?.ok).toBe(true);
   });
+
+  it("refunds a call that waited past the usage window without erasing a newer admission", async () => {
+    const { gate } = makeGate({ max_concurrent_processes: 1, max_queue_wait_seconds: 90 });
+    await ticketOf(await gate.admit(call("warm-up"))).release(); // measured runs of 0 s: no wait_too_long
+    ticketOf(await gate.admit(call("runner")));
+    const old = track(gate.admit(call("s1")));
+    await jest.advanceTimersByTimeAsync(70_000);
+    const recent = track(gate.admit(call("s1")));
+    await jest.advanceTimersByTimeAsync(20_000);
+    expect(refusalOf(old.value())).toMatchObject({ reason: "queue_timeout" });
+    expect(recent.value()).toBeUndefined();
+    // The call admitted by rate at 70 s is still within the last 60 s and still queued.
+    expect((await gate.readBucket(gate.commandBucket("s1"))).usage).toBe(1);
+  });
 });

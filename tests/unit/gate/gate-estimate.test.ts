@@ -92,13 +92,15 @@ describe("Gate estimated wait", () => {
 
 describe("Gate with calls arriving in the same tick", () => {
   it("still holds the queue to process_queue_size", async () => {
-    const { gate } = makeGate({ max_concurrent_processes: 2, process_queue_size: 1 });
+    const { gate, counters } = makeGate({ max_concurrent_processes: 2, process_queue_size: 1 });
     const calls = ["s1", "s2", "s3", "s4"].map((sessionId) => track(gate.admit({ sessionId, label: "x" })));
     await jest.advanceTimersByTimeAsync(0);
     const outcomes = calls.map((tracked) => tracked.value());
     expect(outcomes.filter((outcome) => outcome?.ok === true)).toHaveLength(2);
     expect(outcomes.filter((outcome) => outcome === undefined)).toHaveLength(1);
-    expect(outcomes.filter((outcome) => outcome?.ok === false)).toHaveLength(1);
+    expect(outcomes[3]).toEqual({ ok: false, error: expect.objectContaining({ reason: "queue_full", queue_position: 2, scope: "global" }) });
     expect(gate.queued).toBe(1);
+    expect((await gate.readBucket(gate.commandBucket("s4"))).usage).toBe(0);
+    expect(counters.limited.get("concurrency_limited:global")).toBe(1);
   });
 });

@@ -142,4 +142,15 @@ describe("Scheduler", () => {
     expect(scheduler.queuedOf("b")).toBe(2);
     expect(scheduler.refuseToQueue("c")).toEqual({ reason: "queue_full", scope: "global" });
   });
+
+  it("enforces both queue caps in acquire(), even for calls arriving in the same tick", async () => {
+    const { scheduler, ask } = setup(1);
+    await ask("run", "z").promise;
+    const flood = ["a0", "a1", "a2", "a3"].map((id) => ask(id, "a"));
+    const others = ["b0", "b1", "c0"].map((id) => ask(id, id.slice(0, 1)));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(flood.map((call) => call.value())).toEqual([undefined, undefined, undefined, { admitted: false, reason: "session_queue_full", scope: "session" }]);
+    expect(others.map((call) => call.value())).toEqual([undefined, undefined, { admitted: false, reason: "queue_full", scope: "global" }]);
+    expect(scheduler.queued).toBe(5);
+  });
 });
