@@ -2,13 +2,15 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { configJsonSchema } from "./config/json-schema.js";
 import { ConfigError, defaultConfig, loadConfigFile } from "./config/load.js";
 import type { Config } from "./config/schema.js";
 import { createLogger } from "./log.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 import { SERVER_VERSION } from "./server.js";
+import { hashToken } from "./transports/http/auth.js";
+import { checkExposure, serveHttp } from "./transports/http/serve.js";
 import { serveStdio } from "./transports/stdio.js";
 
 /** The package's own mcp.config.json, beside dist/: the default config when none is named. */
@@ -46,16 +48,51 @@ function onStop(runtime: Runtime, stop: () => Promise<void>): (why: string) => P
   };
 }
 
-async function serve(options: { config?: string; transport: string }): Promise<void> {
-  const config = await resolveConfig(options.config);
+interface ServeOptions {
+  config?: string;
+  transport: "stdio" | "http";
+  host?: string;
+  port?: number;
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const loaded = await resolveConfig(options.config);
+  const config = { ...loaded, http: { ...loaded.http, host: options.host ?? loaded.http.host, port: options.port ?? loaded.http.port } };
   const log = createLogger(config.log);
   const runtime = createRuntime({ config, log });
+  if (options.transport === "http") {
+    const exposure = checkExposure(runtime);
+    if (exposure) {
+      await runtime.shutdown(0);
+      throw new ConfigError("http", [exposure]);
+    }
+    const http = await serveHttp(runtime);
+    watchSignals(onStop(runtime, http.close));
+    process.stderr.write(banner(config, `${http.url}/mcp (legacy SSE at /sse)`));
+    return;
+  }
   const stdio = await serveStdio(runtime);
   const stop = onStop(runtime, stdio.close);
+  watchSignals(stop);
+  void stdio.closed.then(() => stop("client disconnected"));
+  process.stderr.write(banner(config, "stdio"));
+}
+
+function watchSignals(stop: (why: string) => Promise<void>): void {
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
-  void stdio.closed.then(() => stop("client disconnected"));
-  process.stderr.write(banner(config, options.transport));
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError("must be an integer from 0 to 65535");
+  return port;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -63,7 +100,9 @@ async function main(argv: string[]): Promise<void> {
     .version(SERVER_VERSION)
     .description("MCP server that runs shell commands behind rate limits, a fair queue and resource quotas")
     .option("-c, --config <file>", "config file (default: $CMDGATE_CONFIG, else the packaged mcp.config.json)")
-    .addOption(new Option("-t, --transport <name>", "how clients connect").choices(["stdio"]).default("stdio"))
+    .addOption(new Option("-t, --transport <name>", "how clients connect").choices(["stdio", "http"]).default("stdio"))
+    .option("--host <address>", "HTTP bind address (default: http.host, 127.0.0.1)")
+    .addOption(new Option("--port <number>", "HTTP port (default: http.port, 8080; 0 = any free port)").argParser(parsePort))
     .action(serve);
   program
     .command("config-schema")
@@ -77,6 +116,15 @@ async function main(argv: string[]): Promise<void> {
     .argument("[file]", "config file")
     .action(async (file?: string) => {
       process.stdout.write(`${JSON.stringify(await resolveConfig(file), null, 2)}\n`);
+    });
+  program
+    .command("hash-token")
+    .description("print the token_sha256 of a user token (reads the token from stdin, or the argument)")
+    .argument("[token]", "the token (prefer stdin: arguments show in ps and shell history)")
+    .action(async (token?: string) => {
+      const value = token ?? (await readStdin()).trim();
+      if (!value) throw new ConfigError("hash-token", ["no token given"]);
+      process.stdout.write(`${hashToken(value)}\n`);
     });
   await program.parseAsync(argv);
 }

@@ -28,6 +28,8 @@ export interface RuntimeOptions {
 export interface Runtime extends CommandDeps {
   readonly config: Config;
   readonly instanceId: string;
+  /** Shared state: buckets and slots (also the HTTP flood buckets). */
+  readonly store: GateStore;
   /** Sessions connected now, for the status tools. */
   readonly sessions: Set<string>;
   /** Runs one command through gate and executor; shutdown waits for every call it started. */
@@ -62,6 +64,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const runtime: Runtime = {
     config,
     instanceId,
+    store,
     gate,
     executor,
     counters,

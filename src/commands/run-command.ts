@@ -4,10 +4,14 @@ import type { Gate } from "../gate/gate.js";
 import type { Executor } from "../exec/executor.js";
 import type { RunResult } from "../exec/types.js";
 import type { Counters } from "../metrics/counters.js";
+import type { UserConfig } from "../config/users.js";
+import { tierLimits, userPool } from "./identity.js";
 import { commandLimits, type LimitOverrides } from "./limits.js";
 
 export interface CommandRequest extends LimitOverrides {
   sessionId: string;
+  /** The HTTP identity the session belongs to. */
+  user?: UserConfig;
   command: string;
   cwd?: string;
   env?: Record<string, string>;
@@ -36,7 +40,8 @@ export interface CommandDeps {
  */
 export async function runCommand(deps: CommandDeps, request: CommandRequest): Promise<CommandOutcome> {
   if (!deps.accepting()) return refuse(deps, request, shuttingDown);
-  const admission = await deps.gate.admit({ sessionId: request.sessionId, label: request.command, signal: request.signal });
+  const user = request.user ? userPool(request.user, deps.gate.limits) : undefined;
+  const admission = await deps.gate.admit({ sessionId: request.sessionId, user, label: request.command, signal: request.signal });
   if (!admission.ok) return refuse(deps, request, admission.error);
   const { ticket } = admission;
   if (!deps.accepting()) {
@@ -44,11 +49,11 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
     await ticket.release();
     return refuse(deps, request, shuttingDown);
   }
-  const limits = commandLimits(deps.gate.limits, request);
+  const limits = commandLimits(tierLimits(deps.gate.limits, request.user), request);
   try {
     const run = await deps.executor.run({ ...request, jobId: ticket.jobId, limits });
     if (!run.ok) return refuse(deps, request, { error: run.error, message: run.message });
-    deps.counters.completed += 1;
+    deps.counters.recordRun(ticket.queuedMs, run.result.durationMs);
     if (run.result.terminationReason) deps.counters.countKilled(run.result.terminationReason);
     audit(deps.log, request, { outcome: "completed", job_id: ticket.jobId, queued_ms: ticket.queuedMs, ...summary(run.result) });
     return { ok: true, jobId: ticket.jobId, queuedMs: ticket.queuedMs, result: run.result, limits };
@@ -80,6 +85,7 @@ function summary(result: RunResult): Record<string, unknown> {
 function audit(log: Logger, request: CommandRequest, fields: Record<string, unknown>): void {
   log.info("command", {
     session_id: request.sessionId,
+    user: request.user?.name,
     command: request.command,
     cwd: request.cwd,
     env_keys: request.env ? Object.keys(request.env) : undefined,

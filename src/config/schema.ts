@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { positiveInt, positiveNumber } from "./fields.js";
+import { nonNegativeInt, positiveInt, positiveNumber } from "./fields.js";
+import { usersSchema } from "./users.js";
 
 /**
  * The whole configuration, with every default in one place. Names are snake_case because they are
@@ -9,6 +10,7 @@ export const limitsSchema = z
   .strictObject({
     max_concurrent_processes: positiveInt(10, "Global cap on commands running at once."),
     max_processes_per_session: positiveInt(5, "Cap on commands running at once for one MCP session."),
+    max_processes_per_user: positiveInt(10, "Cap on commands running at once for one user (HTTP identity), all its sessions together."),
     process_queue_size: positiveInt(50, "Calls that may wait for a slot, all sessions together."),
     max_queued_per_session: positiveInt(20, "Calls one session may have waiting, so no session fills the queue."),
     max_queue_wait_seconds: positiveNumber(30, "A queued call gives up after this (concurrency_limited). Keep below the client's reply timeout (often 60 s)."),
@@ -45,15 +47,35 @@ export const logSchema = z
   })
   .prefault({});
 
-export const configSchema = z.strictObject({
-  $schema: z.string().optional().describe("Editor hint; ignored."),
-  limits: limitsSchema,
-  exec: execSchema,
-  log: logSchema,
-});
+export const httpSchema = z
+  .strictObject({
+    host: z.string().min(1).default("127.0.0.1").describe("Address to bind. Anything but loopback needs `users` (or allow_unauthenticated)."),
+    port: nonNegativeInt(8080, "TCP port; 0 picks a free one."),
+    allowed_hosts: z.array(z.string().min(1)).optional().describe("Host header values accepted (DNS-rebinding protection). Default on loopback: localhost, 127.0.0.1, [::1]."),
+    allowed_origins: z.array(z.string().min(1)).default([]).describe("Browser Origins allowed to call; any other Origin gets 403. Requests without Origin (non-browser clients) pass."),
+    requests_per_minute: positiveNumber(600, "Transport-level refill rate per identity (user, or client address), before JSON-RPC is parsed."),
+    burst_size: positiveInt(120, "Transport-level bucket capacity per identity."),
+    session_idle_seconds: positiveNumber(1800, "A session unused this long is closed and its commands killed."),
+    max_sessions: positiveInt(1000, "Open sessions, all identities together."),
+    max_sessions_per_identity: positiveInt(20, "Open sessions per user, or per client address when no users are configured."),
+    trust_proxy: z.boolean().default(false).describe("Take the client address from X-Forwarded-For (behind a reverse proxy you run)."),
+    allow_unauthenticated: z.boolean().default(false).describe("Serve without `users` on a non-loopback address. Dangerous: anyone who reaches the port runs commands."),
+  })
+  .prefault({});
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("Editor hint; ignored."),
+    limits: limitsSchema,
+    exec: execSchema,
+    log: logSchema,
+    http: httpSchema,
+    users: usersSchema.optional(),
+  });
 
 /** What a config file may contain (everything optional). */
 export type ConfigInput = z.input<typeof configSchema>;
 /** The validated configuration with every default filled in. */
 export type Config = z.output<typeof configSchema>;
 export type Limits = Config["limits"];
+export type HttpConfig = Config["http"];

@@ -9,8 +9,17 @@ import { Scheduler } from "./scheduler.js";
 import type { BucketClaim, BucketView, GateStore, SlotClaim } from "./store.js";
 import { JobBook, type JobEntry } from "./job-book.js";
 
+/** The pool an identity's sessions share (HTTP users), on top of each session's. */
+export interface UserPool {
+  name: string;
+  ratePerMinute: number;
+  burst: number;
+  maxProcesses: number;
+}
+
 export interface AdmitRequest {
   sessionId: string;
+  user?: UserPool;
   /** What the call runs, shown back to its own session only. */
   label: string;
   /** 0 runs first. */
@@ -66,17 +75,25 @@ export class Gate {
     return { key: `cmd:session:${sessionId}`, scope: "session", policy: { ratePerMinute: requests_per_minute, burst: burst_size } };
   }
 
+  userBucket(user: UserPool): BucketClaim {
+    return { key: `cmd:user:${user.name}`, scope: "user", policy: { ratePerMinute: user.ratePerMinute, burst: user.burst } };
+  }
+
+  private commandBuckets(sessionId: string, user: UserPool | undefined): BucketClaim[] {
+    return user ? [this.commandBucket(sessionId), this.userBucket(user)] : [this.commandBucket(sessionId)];
+  }
+
   statusBucket(sessionId: string): BucketClaim {
     const { status_requests_per_minute, status_burst_size } = this.deps.limits;
     return { key: `status:session:${sessionId}`, scope: "session", policy: { ratePerMinute: status_requests_per_minute, burst: status_burst_size } };
   }
 
-  private slotClaims(sessionId: string): SlotClaim[] {
+  private slotClaims(sessionId: string, user: UserPool | undefined): SlotClaim[] {
     const { max_concurrent_processes, max_processes_per_session } = this.deps.limits;
-    return [
-      { key: "slots:global", scope: "global", capacity: max_concurrent_processes },
-      { key: `slots:session:${sessionId}`, scope: "session", capacity: max_processes_per_session },
-    ];
+    const claims: SlotClaim[] = [{ key: "slots:global", scope: "global", capacity: max_concurrent_processes }];
+    if (user) claims.push({ key: `slots:user:${user.name}`, scope: "user", capacity: user.maxProcesses });
+    claims.push({ key: `slots:session:${sessionId}`, scope: "session", capacity: max_processes_per_session });
+    return claims;
   }
 
   async admit(request: AdmitRequest): Promise<Admission> {
@@ -84,18 +101,19 @@ export class Gate {
     const priority = request.priority ?? DEFAULT_PRIORITY;
     const early = this.refuseEarly(sessionId, priority);
     if (early) return this.refuse(early);
-    const bucket = this.commandBucket(sessionId);
-    const taken = await this.deps.store.takeTokens([bucket], 1);
+    const buckets = this.commandBuckets(sessionId, request.user);
+    const taken = await this.deps.store.takeTokens(buckets, 1);
     if (!taken.ok) return this.refuse(rateLimited(taken.claim.policy, taken.waitMs, taken.usage, taken.claim.scope));
 
     const id = randomUUID();
-    const weight = Math.min(request.weight ?? 1, this.deps.limits.max_processes_per_session, this.deps.limits.max_concurrent_processes);
-    const claims = this.slotClaims(sessionId);
-    const entry = this.jobs.add({ id, sessionId, label: request.label, priority, state: "queued", sinceMs: this.deps.clock.now() });
+    const claims = this.slotClaims(sessionId, request.user);
+    // A weight above a pool's capacity could never run: it takes the whole pool instead.
+    const weight = Math.min(request.weight ?? 1, ...claims.map((claim) => claim.capacity));
+    const entry = this.jobs.add({ id, sessionId, user: request.user?.name, label: request.label, priority, state: "queued", sinceMs: this.deps.clock.now() });
     const outcome = await this.scheduler.acquire({ id, flow: sessionId, priority, weight, claims }, request.signal);
     if (!outcome.admitted) {
       this.jobs.remove(id);
-      await this.deps.store.refundTokens([bucket], 1, taken.atMs);
+      await this.deps.store.refundTokens(buckets, 1, taken.atMs);
       const waited = outcome.reason === "queue_timeout" || outcome.reason === "cancelled";
       const position = waited ? 0 : this.scheduler.positionForNew(sessionId, priority);
       const figures = { position, estimatedWaitSeconds: this.estimateSeconds(Math.max(1, position)), scope: outcome.scope };
@@ -167,6 +185,7 @@ export class Gate {
     return this.deps.store.readBucket(claim);
   }
 
+  /** Status tools: a bucket of their own per session, never the command budget. */
   async chargeStatus(sessionId: string): Promise<RateLimitedError | null> {
     const taken = await this.deps.store.takeTokens([this.statusBucket(sessionId)], 1);
     return taken.ok ? null : this.refuse(rateLimited(taken.claim.policy, taken.waitMs, taken.usage, taken.claim.scope)).error;

@@ -2,6 +2,8 @@
 export interface JobEntry {
   readonly id: string;
   readonly sessionId: string;
+  /** The identity the session belongs to, if any. */
+  readonly user?: string;
   readonly label: string;
   readonly priority: number;
   state: "queued" | "running";
@@ -40,6 +42,10 @@ export class JobBook {
 
   ofSession(sessionId: string): JobEntry[] {
     return [...this.byId.values()].filter((entry) => entry.sessionId === sessionId);
+  }
+
+  ofUser(user: string): JobEntry[] {
+    return [...this.byId.values()].filter((entry) => entry.user === user);
   }
 
   sessions(): Set<string> {

@@ -35,11 +35,13 @@ export class MemoryStore implements GateStore {
     if (short && claim) {
       return { ok: false, claim, waitMs: read(short.state, claim.policy, cost).waitMs, usage: short.admittedMs.length };
     }
+    let tokensRemaining = Number.POSITIVE_INFINITY;
     for (const entry of entries) {
       entry.state = takeFrom(entry.state, cost);
       entry.admittedMs.push(nowMs);
+      tokensRemaining = Math.min(tokensRemaining, read(entry.state, entry.policy).tokensRemaining);
     }
-    return { ok: true, atMs: nowMs };
+    return { ok: true, atMs: nowMs, tokensRemaining };
   }
 
   async refundTokens(claims: BucketClaim[], cost: number, atMs: number): Promise<void> {

@@ -17,7 +17,7 @@ export interface SlotClaim {
 
 export type TakeOutcome =
   /** `atMs`: the admission's time in the usage window, to name it in a refund. */
-  | { ok: true; atMs: number }
+  | { ok: true; atMs: number; tokensRemaining: number }
   | { ok: false; claim: BucketClaim; waitMs: number; usage: number };
 
 export interface BucketView {

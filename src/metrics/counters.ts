@@ -9,6 +9,23 @@ export class Counters {
   readonly limited = new Map<string, number>();
   /** Commands ended by a limit or a cancellation, by termination_reason. */
   readonly killed = new Map<string, number>();
+  /** HTTP requests refused before JSON-RPC, by status code. */
+  readonly httpRejected = new Map<string, number>();
+  /** Called for every finished command (histograms subscribe here). */
+  private readonly runListeners: ((queuedMs: number, runMs: number) => void)[] = [];
+
+  onRun(listener: (queuedMs: number, runMs: number) => void): void {
+    this.runListeners.push(listener);
+  }
+
+  recordRun(queuedMs: number, runMs: number): void {
+    this.completed += 1;
+    for (const listener of this.runListeners) listener(queuedMs, runMs);
+  }
+
+  countHttpRejected(status: number): void {
+    bump(this.httpRejected, String(status));
+  }
 
   countLimited(error: string, scope: string): void {
     bump(this.limited, `${error}:${scope}`);
@@ -24,6 +41,7 @@ export class Counters {
       completed: this.completed,
       limited: Object.fromEntries(this.limited),
       killed: Object.fromEntries(this.killed),
+      http_rejected: Object.fromEntries(this.httpRejected),
     };
   }
 }

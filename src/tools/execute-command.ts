@@ -50,7 +50,7 @@ export function registerExecuteCommand(server: McpServer, runtime: Runtime, sess
       annotations: { destructiveHint: true, openWorldHint: true },
     },
     async (args, extra) => {
-      const outcome = await runtime.runCommand({ ...args, sessionId: session.id, signal: extra.signal });
+      const outcome = await runtime.runCommand({ ...args, sessionId: session.id, user: session.user, signal: extra.signal });
       if (!outcome.ok) return refusal(outcome.error);
       const structured = runStructured(outcome.jobId, outcome.queuedMs, outcome.result);
       return success(structured, renderRun(structured, outcome.limits));

@@ -1,5 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { userPool } from "../commands/identity.js";
+import type { UserConfig } from "../config/users.js";
 import type { Runtime } from "../runtime.js";
 import { errorFields, success } from "./results.js";
 import type { SessionContext } from "./session.js";
@@ -26,6 +28,10 @@ export const outputShape = {
   estimated_wait_seconds: z.number().optional().describe("Estimated wait for a call made now."),
   counters: z.record(z.string(), z.unknown()).optional().describe("admitted, completed, limited by error:scope, killed by reason."),
   own: z.array(ownEntry).optional().describe("This session's queued and running commands; never another session's."),
+  user: z
+    .object({ name: z.string(), running: z.number(), queued: z.number(), max_processes: z.number() })
+    .optional()
+    .describe("Commands of all sessions of this session's user (counts only)."),
 };
 
 export function queueStatus(runtime: Runtime, session: SessionContext) {
@@ -51,6 +57,17 @@ export function queueStatus(runtime: Runtime, session: SessionContext) {
     estimated_wait_seconds: gate.running >= limits.max_concurrent_processes ? gate.estimateSeconds(gate.queued + 1) : 0,
     counters: runtime.counters.toJSON(),
     own,
+    ...(session.user ? { user: userStatus(runtime, session.user) } : {}),
+  };
+}
+
+function userStatus(runtime: Runtime, user: UserConfig) {
+  const jobs = runtime.gate.jobs.ofUser(user.name);
+  return {
+    name: user.name,
+    running: jobs.filter((job) => job.state === "running").length,
+    queued: jobs.filter((job) => job.state === "queued").length,
+    max_processes: userPool(user, runtime.gate.limits).maxProcesses,
   };
 }
 

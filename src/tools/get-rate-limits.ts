@@ -1,5 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { userPool } from "../commands/identity.js";
+import type { UserConfig } from "../config/users.js";
 import { retryAfterSeconds } from "../gate/token-bucket.js";
 import type { Runtime } from "../runtime.js";
 import { errorFields, success } from "./results.js";
@@ -16,6 +18,20 @@ export const outputShape = {
   running: z.number().optional(),
   queued: z.number().optional(),
   status_tools: z.object({ requests_per_minute: z.number(), burst_size: z.number(), tokens_remaining: z.number() }).optional(),
+  user: z
+    .object({
+      name: z.string(),
+      requests_per_minute: z.number(),
+      burst_size: z.number(),
+      tokens_remaining: z.number(),
+      current_usage: z.number(),
+      retry_after: z.number(),
+      max_processes: z.number(),
+      running: z.number(),
+      queued: z.number(),
+    })
+    .optional()
+    .describe("The pool shared by all sessions of this session's user (HTTP identities)."),
   ...errorFields,
 };
 
@@ -25,6 +41,7 @@ export async function rateLimits(runtime: Runtime, session: SessionContext) {
   const status = gate.statusBucket(session.id);
   const [commandView, statusView] = await Promise.all([runtime.gate.readBucket(command), runtime.gate.readBucket(status)]);
   const own = gate.jobs.ofSession(session.id);
+  const user = session.user ? await userUsage(runtime, session.user) : undefined;
   return {
     session_id: session.id,
     requests_per_minute: command.policy.ratePerMinute,
@@ -36,6 +53,24 @@ export async function rateLimits(runtime: Runtime, session: SessionContext) {
     running: own.filter((job) => job.state === "running").length,
     queued: own.filter((job) => job.state === "queued").length,
     status_tools: { requests_per_minute: status.policy.ratePerMinute, burst_size: status.policy.burst, tokens_remaining: statusView.tokensRemaining },
+    ...(user ? { user } : {}),
+  };
+}
+
+async function userUsage(runtime: Runtime, user: UserConfig) {
+  const pool = userPool(user, runtime.gate.limits);
+  const view = await runtime.gate.readBucket(runtime.gate.userBucket(pool));
+  const jobs = runtime.gate.jobs.ofUser(user.name);
+  return {
+    name: user.name,
+    requests_per_minute: pool.ratePerMinute,
+    burst_size: pool.burst,
+    tokens_remaining: view.tokensRemaining,
+    current_usage: view.usage,
+    retry_after: retryAfterSeconds(view.waitMs),
+    max_processes: pool.maxProcesses,
+    running: jobs.filter((job) => job.state === "running").length,
+    queued: jobs.filter((job) => job.state === "queued").length,
   };
 }
 

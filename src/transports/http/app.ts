@@ -1,0 +1,78 @@
+import express, { type NextFunction, type Request, type Response } from "express";
+import { hostHeaderValidation, localhostHostValidation } from "@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js";
+import type { HttpConfig } from "../../config/schema.js";
+import type { UserConfig } from "../../config/users.js";
+import type { Registry } from "prom-client";
+import type { Runtime } from "../../runtime.js";
+import { authenticate, isLoopback, type Identity } from "./auth.js";
+import { floodLimiter } from "./flood.js";
+import type { SessionRegistry } from "./sessions.js";
+import { sseHandlers } from "./sse.js";
+import { streamableHandler } from "./streamable.js";
+
+export interface AppDeps {
+  runtime: Runtime;
+  http: HttpConfig;
+  users: readonly UserConfig[] | undefined;
+  registry: SessionRegistry;
+  metrics: Registry;
+}
+
+/** Largest JSON body: a command and its stdin at their limits, plus the JSON-RPC envelope. */
+const bodyLimit = (runtime: Runtime) => runtime.config.exec.max_command_bytes + runtime.config.exec.max_stdin_bytes * 2 + 65_536;
+
+/**
+ * Order matters: Host and Origin checks (DNS rebinding), then identity (401), then the flood
+ * limiter (429), and only then is a body read and JSON-RPC parsed.
+ */
+export function createApp(deps: AppDeps): express.Express {
+  const { runtime, http, users } = deps;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", http.trust_proxy);
+  const hostCheck = http.allowed_hosts ? hostHeaderValidation(http.allowed_hosts) : isLoopback(http.host) ? localhostHostValidation() : undefined;
+  if (hostCheck) app.use(hostCheck);
+  app.use(originCheck(http.allowed_origins, runtime));
+  app.get("/healthz", (_req, res) => void res.json({ status: "ok", accepting: runtime.accepting() }));
+  app.use(identify(users, runtime));
+  app.use(floodLimiter(runtime.store, { ratePerMinute: http.requests_per_minute, burst: http.burst_size }, runtime.counters));
+  app.get("/metrics", async (_req, res) => {
+    res.setHeader("Content-Type", deps.metrics.contentType);
+    res.send(await deps.metrics.metrics());
+  });
+  app.use(express.json({ limit: bodyLimit(runtime) }));
+  const streamable = streamableHandler(runtime, deps.registry);
+  app.all("/mcp", streamable);
+  const sse = sseHandlers(runtime, deps.registry);
+  app.get("/sse", sse.open);
+  app.post("/messages", sse.message);
+  return app;
+}
+
+/** A browser page on a foreign origin must not drive the server (MCP spec, DNS rebinding). */
+function originCheck(allowed: readonly string[], runtime: Runtime) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const origin = req.header("origin");
+    if (origin === undefined || allowed.includes(origin)) return next();
+    runtime.counters.countHttpRejected(403);
+    res.status(403).json({ error: "forbidden_origin", message: `Origin ${origin} is not in http.allowed_origins` });
+  };
+}
+
+function identify(users: readonly UserConfig[] | undefined, runtime: Runtime) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!users) {
+      res.locals.identity = { key: `address:${req.ip ?? "unknown"}` } satisfies Identity;
+      return next();
+    }
+    const user = authenticate(req.header("authorization"), users);
+    if (!user) {
+      runtime.counters.countHttpRejected(401);
+      res.setHeader("WWW-Authenticate", 'Bearer realm="cmdgate"');
+      res.status(401).json({ error: "unauthorized", message: "Send Authorization: Bearer <token> for a configured user." });
+      return;
+    }
+    res.locals.identity = { key: `user:${user.name}`, user } satisfies Identity;
+    next();
+  };
+}

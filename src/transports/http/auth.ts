@@ -1,0 +1,26 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { UserConfig } from "../../config/users.js";
+
+/** Who is calling over HTTP: a configured user, or (without users) the client address. */
+export type Identity = { key: string; user?: UserConfig };
+
+export const hashToken = (token: string): string => createHash("sha256").update(token, "utf8").digest("hex");
+
+/**
+ * The user whose token the `Authorization: Bearer` header carries, or null. Compares digests in
+ * constant time and checks every user, so timing reveals neither the token nor which user matched.
+ */
+export function authenticate(header: string | undefined, users: readonly UserConfig[]): UserConfig | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  if (!match?.[1]) return null;
+  const presented = Buffer.from(hashToken(match[1]), "hex");
+  let found: UserConfig | null = null;
+  for (const user of users) {
+    if (timingSafeEqual(presented, Buffer.from(user.token_sha256, "hex")) && !found) found = user;
+  }
+  return found;
+}
+
+const loopback = new Set(["127.0.0.1", "::1", "localhost"]);
+
+export const isLoopback = (host: string): boolean => loopback.has(host) || host.startsWith("127.");
