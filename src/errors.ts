@@ -5,13 +5,15 @@
  * - invalid_request: the arguments are well-formed but unusable (missing cwd, oversized input).
  * - spawn_failed: the shell could not be started.
  * - shutting_down: the server is draining and accepts no new work.
+ * - unknown_job: no job with that id in the caller's session (never reveals other sessions' jobs).
  */
 export type ToolErrorCode =
   | "rate_limited"
   | "concurrency_limited"
   | "invalid_request"
   | "spawn_failed"
-  | "shutting_down";
+  | "shutting_down"
+  | "unknown_job";
 
 /** Which pool refused: the caller's session, its user (HTTP identities), or the whole server. */
 export type Scope = "session" | "user" | "global";
@@ -25,7 +27,7 @@ export interface RateLimitedError {
 }
 
 /** Why a call could not get a slot. */
-export type ConcurrencyReason = "queue_full" | "session_queue_full" | "wait_too_long" | "queue_timeout" | "cancelled";
+export type ConcurrencyReason = "queue_full" | "session_queue_full" | "wait_too_long" | "queue_timeout" | "cancelled" | "degraded";
 
 export interface ConcurrencyLimitedError {
   error: "concurrency_limited";
@@ -38,7 +40,7 @@ export interface ConcurrencyLimitedError {
 }
 
 export interface PlainToolError {
-  error: "invalid_request" | "spawn_failed" | "shutting_down";
+  error: "invalid_request" | "spawn_failed" | "shutting_down" | "unknown_job";
   message: string;
 }
 

@@ -3,11 +3,14 @@ import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import type { Config } from "./config/schema.js";
 import { runCommand, type CommandDeps, type CommandOutcome, type CommandRequest } from "./commands/run-command.js";
+import { startAdaptive, type LoadSource } from "./commands/adaptive-loop.js";
+import { compileRules } from "./commands/classify.js";
 import { Executor } from "./exec/executor.js";
 import { TreeMonitor, procSampler, type Sampler } from "./exec/monitor.js";
 import { procAvailable } from "./exec/procfs.js";
 import { startWatchdog, type Watchdog } from "./exec/watchdog.js";
 import { Gate } from "./gate/gate.js";
+import { JobStore } from "./jobs/job-store.js";
 import { MemoryStore } from "./gate/memory-store.js";
 import type { GateStore } from "./gate/store.js";
 import type { Logger } from "./log.js";
@@ -22,6 +25,8 @@ export interface RuntimeOptions {
   /** Start the watchdog that kills our commands if this process dies (off in some embeddings). */
   watchdog?: boolean;
   serverEnv?: NodeJS.ProcessEnv;
+  /** Load readings for the adaptive limits (tests inject their own). */
+  loadSource?: LoadSource;
 }
 
 /** Everything shared by all sessions of one server: the gate, the executor and their upkeep. */
@@ -32,6 +37,8 @@ export interface Runtime extends CommandDeps {
   readonly store: GateStore;
   /** Sessions connected now, for the status tools. */
   readonly sessions: Set<string>;
+  /** Named commands of every session: foreground while they run, background until their results expire. */
+  readonly jobs: JobStore;
   /** Runs one command through gate and executor; shutdown waits for every call it started. */
   runCommand(request: CommandRequest): Promise<CommandOutcome>;
   /** Stops accepting, gives running commands `graceMs`, kills the rest, answers every call, releases everything. */
@@ -59,9 +66,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const watchdog = startContainment(instanceId, options.watchdog ?? true, config.exec.shell, log);
   const sweeper = setInterval(() => store.sweep(), SWEEP_INTERVAL_MS).unref();
+  const stopAdaptive = config.adaptive.enabled ? startAdaptive(config.adaptive, gate, log, options.loadSource) : () => undefined;
   let accepting = true;
   const inflight = new Set<Promise<CommandOutcome>>();
+  // The store runs jobs through runtime.runCommand, so shutdown sees them in flight too.
+  const jobs = new JobStore(config.jobs, (request) => runtime.runCommand(request));
   const runtime: Runtime = {
+    jobs,
     config,
     instanceId,
     store,
@@ -71,6 +82,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log,
     sessions: new Set(),
     accepting: () => accepting,
+    rules: compileRules(config.priorities),
     runCommand(request) {
       const pending = runCommand(runtime, request);
       inflight.add(pending);
@@ -80,6 +92,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     async shutdown(graceMs) {
       accepting = false;
       clearInterval(sweeper);
+      stopAdaptive();
       await executor.stopAll(graceMs);
       await Promise.allSettled([...inflight]);
       monitor.close();

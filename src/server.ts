@@ -1,6 +1,9 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Runtime } from "./runtime.js";
+import { registerCancelCommand } from "./tools/cancel-command.js";
 import { registerExecuteCommand } from "./tools/execute-command.js";
+import { registerGetCommandResult } from "./tools/get-command-result.js";
+import { registerListCommands } from "./tools/list-commands.js";
 import { registerGetQueueStatus } from "./tools/get-queue-status.js";
 import { registerGetRateLimits } from "./tools/get-rate-limits.js";
 import type { SessionContext } from "./tools/session.js";
@@ -17,11 +20,15 @@ export function createSessionServer(runtime: Runtime, session: SessionContext): 
   registerExecuteCommand(server, runtime, session);
   registerGetQueueStatus(server, runtime, session);
   registerGetRateLimits(server, runtime, session);
+  registerGetCommandResult(server, runtime, session);
+  registerCancelCommand(server, runtime, session);
+  registerListCommands(server, runtime, session);
   runtime.sessions.add(session.id);
   return {
     server,
     async close() {
       runtime.sessions.delete(session.id);
+      runtime.jobs.closeSession(session.id);
       await server.close();
     },
   };

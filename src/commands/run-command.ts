@@ -2,7 +2,8 @@ import type { Logger } from "../log.js";
 import type { ToolError } from "../errors.js";
 import type { Gate } from "../gate/gate.js";
 import type { Executor } from "../exec/executor.js";
-import type { RunResult } from "../exec/types.js";
+import type { LiveRun, RunResult } from "../exec/types.js";
+import { classify, type CompiledRule } from "./classify.js";
 import type { Counters } from "../metrics/counters.js";
 import type { UserConfig } from "../config/users.js";
 import { tierLimits, userPool } from "./identity.js";
@@ -17,6 +18,12 @@ export interface CommandRequest extends LimitOverrides {
   env?: Record<string, string>;
   stdin?: string;
   signal?: AbortSignal;
+  /** Job id chosen by the caller (background jobs name theirs before admission). */
+  jobId?: string;
+  /** Called when the call starts waiting for a slot. */
+  onQueued?: () => void;
+  /** Called when the process runs. */
+  onStarted?: (live: LiveRun) => void;
 }
 
 export type CommandOutcome =
@@ -32,6 +39,8 @@ export interface CommandDeps {
   log: Logger;
   /** False once the server is draining. */
   accepting: () => boolean;
+  /** Operator's command classes (priority, weight). */
+  rules: readonly CompiledRule[];
 }
 
 /**
@@ -41,7 +50,17 @@ export interface CommandDeps {
 export async function runCommand(deps: CommandDeps, request: CommandRequest): Promise<CommandOutcome> {
   if (!deps.accepting()) return refuse(deps, request, shuttingDown);
   const user = request.user ? userPool(request.user, deps.gate.limits) : undefined;
-  const admission = await deps.gate.admit({ sessionId: request.sessionId, user, label: request.command, signal: request.signal });
+  const { priority, weight } = classify(request.command, deps.rules);
+  const admission = await deps.gate.admit({
+    id: request.jobId,
+    sessionId: request.sessionId,
+    user,
+    label: request.command,
+    priority,
+    weight,
+    signal: request.signal,
+    onQueued: request.onQueued,
+  });
   if (!admission.ok) return refuse(deps, request, admission.error);
   const { ticket } = admission;
   if (!deps.accepting()) {
@@ -51,7 +70,7 @@ export async function runCommand(deps: CommandDeps, request: CommandRequest): Pr
   }
   const limits = commandLimits(tierLimits(deps.gate.limits, request.user), request);
   try {
-    const run = await deps.executor.run({ ...request, jobId: ticket.jobId, limits });
+    const run = await deps.executor.run({ ...request, jobId: ticket.jobId, limits, onStarted: request.onStarted });
     if (!run.ok) return refuse(deps, request, { error: run.error, message: run.message });
     deps.counters.recordRun(ticket.queuedMs, run.result.durationMs);
     if (run.result.terminationReason) deps.counters.countKilled(run.result.terminationReason);

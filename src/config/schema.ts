@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { nonNegativeInt, positiveInt, positiveNumber } from "./fields.js";
+import { adaptiveSchema, jobsSchema, prioritiesSchema } from "./scheduling.js";
 import { usersSchema } from "./users.js";
 
 /**
@@ -71,6 +72,9 @@ export const configSchema = z
     log: logSchema,
     http: httpSchema,
     users: usersSchema.optional(),
+    priorities: prioritiesSchema,
+    jobs: jobsSchema,
+    adaptive: adaptiveSchema,
   });
 
 /** What a config file may contain (everything optional). */

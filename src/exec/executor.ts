@@ -58,6 +58,7 @@ export class Executor {
       watch: (onExceeded) => this.deps.monitor.watch(subprocess.pid ?? 0, marker, spec.limits, onExceeded),
     });
     this.runs.add(run);
+    spec.onStarted?.(run.live);
     try {
       return { ok: true, result: await run.finished };
     } finally {

@@ -4,7 +4,7 @@ import type { ResultPromise } from "execa";
 import { signalTree, sweepTree } from "./kill.js";
 import type { LimitReason, Watch } from "./monitor.js";
 import type { HeadTailBuffer } from "./output-buffer.js";
-import type { RunResult, RunSpec, TerminationReason } from "./types.js";
+import type { LiveRun, RunResult, RunSpec, TerminationReason } from "./types.js";
 
 export interface RunParts {
   stdout: HeadTailBuffer;
@@ -27,6 +27,7 @@ export class Run {
   private readonly watch: Watch;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly startMs = performance.now();
+  readonly live: LiveRun;
 
   constructor(
     private readonly subprocess: ResultPromise,
@@ -39,6 +40,13 @@ export class Run {
     subprocess.stdout?.on("data", (chunk: Buffer) => parts.stdout.push(chunk));
     subprocess.stderr?.on("data", (chunk: Buffer) => parts.stderr.push(chunk));
     this.watch = parts.watch((reason) => this.terminate(reason, 0));
+    const watch = this.watch;
+    this.live = {
+      startedMs: Date.now(),
+      stdout: () => parts.stdout.result(),
+      stderr: () => parts.stderr.result(),
+      usage: () => watch.usage,
+    };
     this.timers.push(setTimeout(() => this.terminate("timeout", parts.killGraceMs), spec.limits.timeoutMs));
     const onAbort = () => this.terminate("cancelled", parts.killGraceMs);
     spec.signal?.addEventListener("abort", onAbort, { once: true });

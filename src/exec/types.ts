@@ -20,6 +20,16 @@ export interface RunSpec {
   limits: CommandLimits;
   /** Aborting stops the command: termination_reason "cancelled". */
   signal?: AbortSignal;
+  /** Called once the process runs, with a view of its output and usage so far. */
+  onStarted?: (live: LiveRun) => void;
+}
+
+/** A running command as seen from outside: for progress and for a background job's partial result. */
+export interface LiveRun {
+  readonly startedMs: number;
+  stdout(): CapturedOutput;
+  stderr(): CapturedOutput;
+  usage(): TreeUsage;
 }
 
 /** Why cmdgate ended a command; null when it ended by itself. */

@@ -18,6 +18,10 @@ export interface UserPool {
 }
 
 export interface AdmitRequest {
+  /** Job id to use (so a caller can name the job before it is admitted); a fresh one otherwise. */
+  id?: string;
+  /** Called when the call starts to wait in the queue. */
+  onQueued?: () => void;
   sessionId: string;
   user?: UserPool;
   /** What the call runs, shown back to its own session only. */
@@ -56,9 +60,14 @@ export class Gate {
   readonly jobs = new JobBook();
   private readonly scheduler: Scheduler;
   private readonly durations = new RecentDurations();
+  private capacity: number;
+  /** While degraded: calls of this priority number or above are shed. */
+  private shedFrom: number | undefined;
+  private degradedReasons: string[] = [];
 
   constructor(private readonly deps: GateDeps) {
     const { limits } = deps;
+    this.capacity = limits.max_concurrent_processes;
     this.scheduler = new Scheduler(deps.store, deps.clock, {
       maxQueued: limits.process_queue_size,
       maxQueuedPerFlow: limits.max_queued_per_session,
@@ -90,7 +99,7 @@ export class Gate {
 
   private slotClaims(sessionId: string, user: UserPool | undefined): SlotClaim[] {
     const { max_concurrent_processes, max_processes_per_session } = this.deps.limits;
-    const claims: SlotClaim[] = [{ key: "slots:global", scope: "global", capacity: max_concurrent_processes }];
+    const claims: SlotClaim[] = [{ key: "slots:global", scope: "global", capacity: Math.min(this.capacity, max_concurrent_processes) }];
     if (user) claims.push({ key: `slots:user:${user.name}`, scope: "user", capacity: user.maxProcesses });
     claims.push({ key: `slots:session:${sessionId}`, scope: "session", capacity: max_processes_per_session });
     return claims;
@@ -105,16 +114,16 @@ export class Gate {
     const taken = await this.deps.store.takeTokens(buckets, 1);
     if (!taken.ok) return this.refuse(rateLimited(taken.claim.policy, taken.waitMs, taken.usage, taken.claim.scope));
 
-    const id = randomUUID();
+    const id = request.id ?? randomUUID();
     const claims = this.slotClaims(sessionId, request.user);
     // A weight above a pool's capacity could never run: it takes the whole pool instead.
     const weight = Math.min(request.weight ?? 1, ...claims.map((claim) => claim.capacity));
     const entry = this.jobs.add({ id, sessionId, user: request.user?.name, label: request.label, priority, state: "queued", sinceMs: this.deps.clock.now() });
-    const outcome = await this.scheduler.acquire({ id, flow: sessionId, priority, weight, claims }, request.signal);
+    const outcome = await this.scheduler.acquire({ id, flow: sessionId, priority, weight, claims }, request.signal, request.onQueued);
     if (!outcome.admitted) {
       this.jobs.remove(id);
       await this.deps.store.refundTokens(buckets, 1, taken.atMs);
-      const waited = outcome.reason === "queue_timeout" || outcome.reason === "cancelled";
+      const waited = outcome.reason === "queue_timeout" || outcome.reason === "cancelled" || outcome.reason === "degraded";
       const position = waited ? 0 : this.scheduler.positionForNew(sessionId, priority);
       const figures = { position, estimatedWaitSeconds: this.estimateSeconds(Math.max(1, position)), scope: outcome.scope };
       return this.refuse(concurrencyLimited(this.deps.limits, outcome.reason, figures));
@@ -125,7 +134,10 @@ export class Gate {
 
   /** Refusals decided before any token is taken: no room in the queue, or no hope of a slot in time. */
   private refuseEarly(sessionId: string, priority: number): ConcurrencyLimitedError | null {
-    if (this.scheduler.queued === 0 && this.jobs.running < this.deps.limits.max_concurrent_processes) return null;
+    if (this.shedFrom !== undefined && priority >= this.shedFrom) {
+      return concurrencyLimited(this.deps.limits, "degraded", { position: 0, estimatedWaitSeconds: 0, scope: "global" });
+    }
+    if (this.scheduler.queued === 0 && this.jobs.running < this.capacity) return null;
     const position = this.scheduler.positionForNew(sessionId, priority);
     const estimatedWaitSeconds = this.estimateSeconds(position);
     const full = this.scheduler.refuseToQueue(sessionId);
@@ -166,7 +178,26 @@ export class Gate {
   estimateSeconds(position: number): number {
     const runMs = this.durations.meanMs() ?? this.jobs.meanRunningMs(this.deps.clock.now());
     if (runMs === undefined) return 0;
-    return Math.ceil(estimateWaitMs(position, this.deps.limits.max_concurrent_processes, runMs) / 1000);
+    return Math.ceil(estimateWaitMs(position, this.capacity, runMs) / 1000);
+  }
+
+  /**
+   * Graceful degradation: the global concurrency in effect, and while degraded the priority from
+   * which calls are shed (new ones refused, waiting ones dropped) with reason "degraded".
+   */
+  setDegradation(capacity: number, shedFrom: number | undefined, reasons: string[]): void {
+    this.capacity = Math.max(1, Math.min(capacity, this.deps.limits.max_concurrent_processes));
+    this.shedFrom = shedFrom;
+    this.degradedReasons = reasons;
+    if (shedFrom !== undefined) {
+      this.scheduler.shed((request) => request.priority >= shedFrom, { admitted: false, reason: "degraded", scope: "global" });
+    }
+    void this.scheduler.pump();
+  }
+
+  get degradation(): { degraded: boolean; effectiveCapacity: number; reasons: string[] } {
+    const degraded = this.shedFrom !== undefined || this.capacity < this.deps.limits.max_concurrent_processes;
+    return { degraded, effectiveCapacity: this.capacity, reasons: this.degradedReasons };
   }
 
   positionOf(jobId: string): number {

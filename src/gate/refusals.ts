@@ -22,6 +22,7 @@ const reasonText: Record<ConcurrencyReason, string> = {
   wait_too_long: "the estimated wait is longer than the queue allows",
   queue_timeout: "no slot became free within the queue wait limit",
   cancelled: "the call was cancelled while it waited",
+  degraded: "the machine is overloaded and low-priority commands are shed until it recovers",
 };
 
 export interface QueueFigures {

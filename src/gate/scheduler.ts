@@ -59,7 +59,7 @@ export class Scheduler {
   }
 
   /** Resolves once the request holds its slots, or with the reason it never will. */
-  async acquire(request: SlotRequest, signal?: AbortSignal): Promise<WaitOutcome> {
+  async acquire(request: SlotRequest, signal?: AbortSignal, onQueued?: () => void): Promise<WaitOutcome> {
     if (signal?.aborted) return { admitted: false, reason: "cancelled", scope: "session" };
     if (this.queue.size === 0 && (await this.store.tryAcquire(request.claims, request.weight)) === null) {
       return { admitted: true };
@@ -87,6 +87,7 @@ export class Scheduler {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.queue.push(waiter);
+      onQueued?.();
       void this.pump();
     });
   }
@@ -149,6 +150,13 @@ export class Scheduler {
       return true;
     }
     return false;
+  }
+
+  /** Refuses every waiting call that `shed` picks (graceful degradation drops low priorities first). */
+  shed(pick: (request: SlotRequest) => boolean, outcome: WaitOutcome): number {
+    const dropped = [...this.queue.all()].filter((waiter) => pick(waiter.request));
+    for (const waiter of dropped) this.drop(waiter, outcome);
+    return dropped.length;
   }
 
   /** A waiter leaves without a slot; a head that held the round may have been blocking others. */

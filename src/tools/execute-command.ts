@@ -1,8 +1,10 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Runtime } from "../runtime.js";
-import { renderRun, runStructured } from "./render-run.js";
-import { errorFields, refusal, success } from "./results.js";
+import type { Job } from "../jobs/job.js";
+import { finishedResult, pendingResult } from "./job-result.js";
+import { reportProgress } from "./progress.js";
+import { errorFields } from "./results.js";
 import type { SessionContext } from "./session.js";
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -18,11 +20,14 @@ export function inputShape(runtime: Runtime) {
     memory_limit_mb: z.number().positive().optional().describe("Memory of the whole process tree; can only lower the configured limit."),
     cpu_time_limit_seconds: z.number().positive().optional().describe("CPU time of the whole tree; can only lower the configured limit."),
     max_processes_per_command: z.number().int().positive().optional().describe("Live processes in the tree; can only lower the configured limit."),
+    background: z.boolean().optional().describe("Return a job_id at once instead of waiting; collect with get_command_result."),
   };
 }
 
 export const outputShape = {
   job_id: z.string().optional(),
+  status: z.enum(["queued", "running", "completed"]).optional().describe("For background jobs and get_command_result."),
+  elapsed_ms: z.number().optional(),
   exit_code: z.number().nullable().optional(),
   signal: z.string().nullable().optional(),
   stdout: z.string().optional(),
@@ -49,11 +54,19 @@ export function registerExecuteCommand(server: McpServer, runtime: Runtime, sess
       outputSchema: outputShape,
       annotations: { destructiveHint: true, openWorldHint: true },
     },
-    async (args, extra) => {
-      const outcome = await runtime.runCommand({ ...args, sessionId: session.id, user: session.user, signal: extra.signal });
-      if (!outcome.ok) return refusal(outcome.error);
-      const structured = runStructured(outcome.jobId, outcome.queuedMs, outcome.result);
-      return success(structured, renderRun(structured, outcome.limits));
+    async ({ background, ...args }, extra) => {
+      const request = { ...args, sessionId: session.id, user: session.user };
+      if (background) return startBackground(runtime, runtime.jobs.start(request, true));
+      const job = runtime.jobs.start(request, false, extra.signal);
+      const stopProgress = reportProgress(runtime, job, extra);
+      await job.done.finally(stopProgress);
+      return finishedResult(job);
     },
   );
+}
+
+/** A background call answers once the job waits or runs; a refusal still comes back at once. */
+async function startBackground(runtime: Runtime, job: Job) {
+  const start = await job.started;
+  return start.status === "ended" ? finishedResult(job) : pendingResult(runtime, job);
 }

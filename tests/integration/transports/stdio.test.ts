@@ -11,10 +11,17 @@ afterEach(async () => {
 });
 
 describe("stdio server through the SDK client", () => {
-  it("lists the three tools and runs echo", async () => {
+  it("lists the tools and runs echo", async () => {
     open = await connectStdio();
     const { tools } = await open.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["execute_command", "get_queue_status", "get_rate_limits"]);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      "cancel_command",
+      "execute_command",
+      "get_command_result",
+      "get_queue_status",
+      "get_rate_limits",
+      "list_commands",
+    ]);
     const result = await call(open.client, "execute_command", { command: "echo hello" });
     expect(result.isError).toBe(false);
     expect(result.data.stdout).toBe("hello\n");
