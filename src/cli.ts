@@ -115,7 +115,8 @@ async function main(argv: string[]): Promise<void> {
     .description("validate a config file and print the effective configuration")
     .argument("[file]", "config file")
     .action(async (file?: string) => {
-      process.stdout.write(`${JSON.stringify(await resolveConfig(file), null, 2)}\n`);
+      const parentConfig = (program.opts() as { config?: string }).config;
+      process.stdout.write(`${JSON.stringify(await resolveConfig(file ?? parentConfig), null, 2)}\n`);
     });
   program
     .command("hash-token")

@@ -2,7 +2,8 @@
  * Stable error codes. Wire-facing codes appear in tool results as `error`; a client may branch on them.
  * - rate_limited: the caller's token bucket is empty; retry after `retry_after` seconds.
  * - concurrency_limited: no slot and no room (or time) to wait for one; see `reason`.
- * - invalid_request: the arguments are well-formed but unusable (missing cwd, oversized input).
+ * - invalid_request: the arguments are well-formed but unusable (a cwd that is not a directory).
+ *   Malformed or oversized arguments never reach a tool: the SDK answers them (-32602 text).
  * - spawn_failed: the shell could not be started.
  * - shutting_down: the server is draining and accepts no new work.
  * - unknown_job: no job with that id in the caller's session (never reveals other sessions' jobs).

@@ -6,7 +6,7 @@ import { runCommand, type CommandDeps, type CommandOutcome, type CommandRequest 
 import { startAdaptive, type LoadSource } from "./commands/adaptive-loop.js";
 import { compileRules } from "./commands/classify.js";
 import { Executor } from "./exec/executor.js";
-import { TreeMonitor, procSampler, type Sampler } from "./exec/monitor.js";
+import { TreeMonitor, emptySampler, procSampler, type Sampler } from "./exec/monitor.js";
 import { procAvailable } from "./exec/procfs.js";
 import { startWatchdog, type Watchdog } from "./exec/watchdog.js";
 import { Gate } from "./gate/gate.js";
@@ -54,7 +54,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const counters = new Counters();
   const store = options.store ?? new MemoryStore(clock);
   const gate = new Gate({ limits: config.limits, store, clock, counters });
-  const monitor = new TreeMonitor(options.sampler ?? procSampler(), config.exec.monitor_interval_ms);
+  const monitor = new TreeMonitor(options.sampler ?? (procAvailable() ? procSampler() : emptySampler), config.exec.monitor_interval_ms);
   const executor = new Executor({
     shell: config.exec.shell,
     envAllowlist: config.exec.env_allowlist,
@@ -109,7 +109,7 @@ function startContainment(instanceId: string, wanted: boolean, shell: string, lo
     return undefined;
   }
   if (!wanted) return undefined;
-  const watchdog = startWatchdog(instanceId, shell);
+  const watchdog = startWatchdog(instanceId, shell, (error) => log.error("watchdog failed: commands may outlive a crashed server", { error: error.message }));
   log.info("containment ready", { instance_id: instanceId, watchdog_pid: watchdog.pid, tree_monitor: "/proc", kernel_cpu_limit: "ulimit -t" });
   return watchdog;
 }

@@ -1,7 +1,7 @@
 import type { Logger } from "../log.js";
 import type { ToolError } from "../errors.js";
 import type { Gate } from "../gate/gate.js";
-import type { Executor } from "../exec/executor.js";
+import { checkDirectory, type Executor } from "../exec/executor.js";
 import type { LiveRun, RunResult } from "../exec/types.js";
 import { classify, type CompiledRule } from "./classify.js";
 import type { Counters } from "../metrics/counters.js";
@@ -49,6 +49,9 @@ export interface CommandDeps {
  */
 export async function runCommand(deps: CommandDeps, request: CommandRequest): Promise<CommandOutcome> {
   if (!deps.accepting()) return refuse(deps, request, shuttingDown);
+  // Checked before admission so that a call refused for its arguments costs no token.
+  const cwdProblem = request.cwd === undefined ? null : await checkDirectory(request.cwd);
+  if (cwdProblem) return refuse(deps, request, { error: "invalid_request", message: cwdProblem });
   const user = request.user ? userPool(request.user, deps.gate.limits) : undefined;
   const { priority, weight } = classify(request.command, deps.rules);
   const admission = await deps.gate.admit({

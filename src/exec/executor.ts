@@ -55,6 +55,7 @@ export class Executor {
       stdout: new HeadTailBuffer(spec.limits.maxOutputBytes),
       stderr: new HeadTailBuffer(spec.limits.maxOutputBytes),
       killGraceMs: this.deps.killGraceMs,
+      onSweepFailed: (pids) => this.deps.log.error("processes survived the kill sweep", { job_id: spec.jobId, pids }),
       watch: (onExceeded) => this.deps.monitor.watch(subprocess.pid ?? 0, marker, spec.limits, onExceeded),
     });
     this.runs.add(run);
@@ -66,19 +67,29 @@ export class Executor {
     }
   }
 
-  /** Stops every running command: SIGTERM now, the sweep after `graceMs`. */
+  /** Gives running commands `graceMs` to finish, then kills what is left (termination_reason "shutdown"). */
   async stopAll(graceMs: number): Promise<void> {
-    await Promise.all([...this.runs].map((run) => run.stop("shutdown", graceMs)));
+    const runs = [...this.runs];
+    if (runs.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.all(runs.map((run) => run.finished)), grace]);
+    clearTimeout(timer);
+    await Promise.all([...this.runs].map((run) => run.stop("shutdown", 0)));
   }
 }
 
-/** A kernel limit per process as a backstop to the monitor's per-tree limit: SIGXCPU at the soft limit. */
+/**
+ * A kernel limit per process as a backstop to the monitor's per-tree limit. It sits a second above
+ * the tree limit so the monitor, which can name the reason, normally acts first; a process that
+ * escapes the monitor still gets SIGXCPU at the soft limit and SIGKILL a second later.
+ */
 function withCpuLimit(command: string, cpuSeconds: number): string {
-  const soft = Math.ceil(cpuSeconds);
+  const soft = Math.ceil(cpuSeconds) + 1;
   return `ulimit -H -t ${soft + 1} 2>/dev/null; ulimit -S -t ${soft} 2>/dev/null; ${command}`;
 }
 
-async function checkDirectory(cwd: string): Promise<string | null> {
+export async function checkDirectory(cwd: string): Promise<string | null> {
   try {
     return (await stat(cwd)).isDirectory() ? null : `cwd is not a directory: ${cwd}`;
   } catch {

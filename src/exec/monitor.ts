@@ -22,6 +22,9 @@ export const procSampler = (units: SystemUnits = defaultUnits): Sampler => ({
   markerOf: (pid) => readEnvValue(pid, MARKER_VARIABLE),
 });
 
+/** Where there is no /proc: nothing is measured, so only the process group is contained. */
+export const emptySampler: Sampler = { scan: () => [], markerOf: () => null };
+
 export interface Watch {
   readonly usage: TreeUsage;
   /** Scans now and returns the pids of the tree (for a kill sweep). */

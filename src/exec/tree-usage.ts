@@ -88,15 +88,18 @@ export class TreeAccount {
   private measure(samples: Map<number, ProcSample>): void {
     let rss = 0;
     let ticks = this.lostTicks;
+    let alive = 0;
     for (const member of this.members.values()) {
-      rss += samples.get(member.pid)?.rssBytes ?? 0;
+      const sample = samples.get(member.pid);
+      rss += sample?.rssBytes ?? 0;
       ticks += member.cpuTicks;
+      if (sample && !sample.zombie) alive += 1;
     }
     const u = this.usage;
     u.rssBytes = rss;
     u.maxRssBytes = Math.max(u.maxRssBytes, rss);
     u.cpuSeconds = Math.max(u.cpuSeconds, ticks / this.units.ticksPerSecond);
-    u.processes = this.members.size;
-    u.processesMax = Math.max(u.processesMax, this.members.size);
+    u.processes = alive;
+    u.processesMax = Math.max(u.processesMax, alive);
   }
 }

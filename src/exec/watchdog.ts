@@ -24,13 +24,13 @@ export interface Watchdog {
   close(): void;
 }
 
-export function startWatchdog(instanceId: string, shell = "/bin/sh"): Watchdog {
+export function startWatchdog(instanceId: string, shell = "/bin/sh", onError: (error: Error) => void = () => undefined): Watchdog {
   const child: ChildProcess = spawn(shell, ["-c", script, "cmdgate-watchdog", instanceId], {
     detached: true,
     stdio: ["pipe", "ignore", "ignore"],
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
   });
-  child.on("error", () => undefined);
+  child.on("error", onError);
   // Neither the child nor its pipe may keep the server's event loop alive.
   child.unref();
   const stdin = child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null;

@@ -8,14 +8,15 @@ import { errorFields } from "./results.js";
 import type { SessionContext } from "./session.js";
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const fitsIn = (maxBytes: number) => (text: string) => Buffer.byteLength(text, "utf8") <= maxBytes;
 
 export function inputShape(runtime: Runtime) {
   const { exec } = runtime.config;
   return {
-    command: z.string().min(1).max(exec.max_command_bytes).describe("Shell command, run as `/bin/sh -c command`."),
+    command: z.string().min(1).refine(fitsIn(exec.max_command_bytes), `must be at most ${exec.max_command_bytes} bytes`).describe(`Shell command, run as \`${exec.shell} -c command\`.`),
     cwd: z.string().min(1).optional().describe("Working directory (must exist). Default: the server's."),
     env: z.record(z.string().regex(envName, "must be a valid variable name"), z.string()).optional().describe("Extra environment variables for this command."),
-    stdin: z.string().max(exec.max_stdin_bytes).optional().describe("Text written to the command's stdin; without it stdin is empty."),
+    stdin: z.string().refine(fitsIn(exec.max_stdin_bytes), `must be at most ${exec.max_stdin_bytes} bytes`).optional().describe("Text written to the command's stdin; without it stdin is empty."),
     timeout_seconds: z.number().positive().optional().describe("Wall clock limit; can only shorten the configured one."),
     memory_limit_mb: z.number().positive().optional().describe("Memory of the whole process tree; can only lower the configured limit."),
     cpu_time_limit_seconds: z.number().positive().optional().describe("CPU time of the whole tree; can only lower the configured limit."),

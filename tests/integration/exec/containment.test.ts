@@ -37,6 +37,11 @@ describe("quotas on the whole process tree", () => {
     expect(result.data.duration_ms).toBeLessThan(10_000);
   });
 
+  it("names the CPU limit when a child of the shell spins, not only the shell itself", async () => {
+    const result = await run({ command: "python3 -c 'while True: pass'", cpu_time_limit_seconds: 1, timeout_seconds: 20 });
+    expect(result.data.termination_reason).toBe("cpu_limit");
+  });
+
   it("kills a sleep at a per-call timeout_seconds", async () => {
     const tag = uniqueSeconds();
     const result = await run({ command: `sleep ${tag}`, timeout_seconds: 1 });
@@ -61,6 +66,15 @@ describe("quotas on the whole process tree", () => {
     expect(result.data.stdout_dropped_bytes).toBe(200_000_000 - 1_048_576);
     expect((result.data.stdout as string).length).toBeLessThan(1_048_576 + 100);
     expect(grown).toBeLessThan(100 * 1024 * 1024);
+  });
+});
+
+describe("refusals before admission", () => {
+  it("charges no token for a cwd that does not exist", async () => {
+    const before = (await call(open.client, "get_rate_limits")).data.current_usage as number;
+    const refused = await run({ command: "pwd", cwd: "/no/such/dir" });
+    expect(refused.data).toMatchObject({ error: "invalid_request", message: "cwd does not exist: /no/such/dir" });
+    expect((await call(open.client, "get_rate_limits")).data.current_usage).toBe(before);
   });
 });
 
