@@ -60,6 +60,9 @@ async function serve(options: ServeOptions): Promise<void> {
   const config = { ...loaded, http: { ...loaded.http, host: options.host ?? loaded.http.host, port: options.port ?? loaded.http.port } };
   const log = createLogger(config.log);
   const runtime = createRuntime({ config, log });
+  // Serve only once a shared store answers, so the first calls are not refused as unavailable;
+  // an unreachable one is logged and retried in the background, and calls say so meanwhile.
+  await runtime.store.ready().catch((error: Error) => log.error("starting without the shared store", { error: error.message }));
   if (options.transport === "http") {
     const exposure = checkExposure(runtime);
     if (exposure) {

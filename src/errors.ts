@@ -6,6 +6,7 @@
  *   Malformed or oversized arguments never reach a tool: the SDK answers them (-32602 text).
  * - spawn_failed: the shell could not be started.
  * - shutting_down: the server is draining and accepts no new work.
+ * - unavailable: the shared store (Redis) cannot be reached and on_unavailable is "reject"; retry after `retry_after`.
  * - unknown_job: no job with that id in the caller's session (never reveals other sessions' jobs).
  */
 export type ToolErrorCode =
@@ -14,7 +15,8 @@ export type ToolErrorCode =
   | "invalid_request"
   | "spawn_failed"
   | "shutting_down"
-  | "unknown_job";
+  | "unknown_job"
+  | "unavailable";
 
 /** Which pool refused: the caller's session, its user (HTTP identities), or the whole server. */
 export type Scope = "session" | "user" | "global";
@@ -45,4 +47,11 @@ export interface PlainToolError {
   message: string;
 }
 
-export type ToolError = RateLimitedError | ConcurrencyLimitedError | PlainToolError;
+export interface UnavailableError {
+  error: "unavailable";
+  message: string;
+  retry_after: number;
+  scope: Scope;
+}
+
+export type ToolError = RateLimitedError | ConcurrencyLimitedError | UnavailableError | PlainToolError;

@@ -11,7 +11,9 @@ import { procAvailable } from "./exec/procfs.js";
 import { startWatchdog, type Watchdog } from "./exec/watchdog.js";
 import { Gate } from "./gate/gate.js";
 import { JobStore } from "./jobs/job-store.js";
+import { LocalFallbackStore } from "./gate/fallback-store.js";
 import { MemoryStore } from "./gate/memory-store.js";
+import { RedisStore, redactUrl } from "./gate/redis-store.js";
 import type { GateStore } from "./gate/store.js";
 import type { Logger } from "./log.js";
 import { Counters } from "./metrics/counters.js";
@@ -52,7 +54,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const instanceId = randomUUID().slice(0, 12);
   const counters = new Counters();
-  const store = options.store ?? new MemoryStore(clock);
+  const store = options.store ?? createStore(config, clock, log);
   const gate = new Gate({ limits: config.limits, store, clock, counters });
   const monitor = new TreeMonitor(options.sampler ?? (procAvailable() ? procSampler() : emptySampler), config.exec.monitor_interval_ms);
   const executor = new Executor({
@@ -96,11 +98,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       await executor.stopAll(graceMs);
       await Promise.allSettled([...inflight]);
       monitor.close();
+      gate.close();
       watchdog?.close();
       await store.close();
     },
   };
   return runtime;
+}
+
+/** Memory by default; Redis when configured, falling back to local limits only if told to. */
+function createStore(config: Config, clock: Clock, log: Logger): GateStore {
+  if (!config.redis) return new MemoryStore(clock);
+  const shared = new RedisStore(config.redis, log);
+  log.info("shared limits through redis", { url: redactUrl(config.redis.url), key_prefix: config.redis.key_prefix, on_unavailable: config.redis.on_unavailable });
+  return config.redis.on_unavailable === "local" ? new LocalFallbackStore(shared, new MemoryStore(clock), log) : shared;
 }
 
 function startContainment(instanceId: string, wanted: boolean, shell: string, log: Logger): Watchdog | undefined {

@@ -64,6 +64,16 @@ export const httpSchema = z
   })
   .prefault({});
 
+export const redisSchema = z
+  .strictObject({
+    url: z.string().regex(/^rediss?:\/\//, { error: "must be a redis:// or rediss:// URL" }).describe("Shared store for every limit; several instances on one Redis enforce the limits once."),
+    key_prefix: z.string().min(1).default("cmdgate:").describe("Prefix of every key and channel; instances sharing limits use the same one."),
+    on_unavailable: z.enum(["reject", "local"]).default("reject").describe("Redis unreachable: refuse calls with `unavailable` (reject), or fall back to this instance's own limits (local)."),
+    lease_seconds: positiveNumber(15, "A slot held by an instance that stopped renewing it (crashed) is free again after this long."),
+    command_timeout_ms: positiveInt(1000, "Longest wait for one Redis command before the store counts as unavailable."),
+  })
+  .optional();
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe("Editor hint; ignored."),
@@ -75,6 +85,7 @@ export const configSchema = z
     priorities: prioritiesSchema,
     jobs: jobsSchema,
     adaptive: adaptiveSchema,
+    redis: redisSchema,
   });
 
 /** What a config file may contain (everything optional). */
@@ -83,3 +94,4 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type Limits = Config["limits"];
 export type HttpConfig = Config["http"];
+export type RedisConfig = NonNullable<Config["redis"]>;

@@ -35,7 +35,8 @@ export class HeadTailBuffer {
     let rest = chunk;
     if (this.headBytes < this.headLimit) {
       const take = Math.min(this.headLimit - this.headBytes, rest.length);
-      this.head.push(rest.subarray(0, take));
+      // Copy, as for the tail: a subarray would pin the whole chunk.
+      this.head.push(Buffer.from(rest.subarray(0, take)));
       this.headBytes += take;
       rest = rest.subarray(take);
     }

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock.js";
 import type { Limits } from "../config/schema.js";
-import type { ConcurrencyLimitedError, RateLimitedError } from "../errors.js";
+import type { ConcurrencyLimitedError, RateLimitedError, UnavailableError } from "../errors.js";
 import type { Counters } from "../metrics/counters.js";
 import { RecentDurations, estimateWaitMs } from "./durations.js";
-import { concurrencyLimited, rateLimited } from "./refusals.js";
+import { concurrencyLimited, rateLimited, unavailable } from "./refusals.js";
 import { Scheduler } from "./scheduler.js";
-import type { BucketClaim, BucketView, GateStore, SlotClaim } from "./store.js";
+import { StoreUnavailableError, type BucketClaim, type BucketView, type GateStore, type SlotClaim } from "./store.js";
 import { JobBook, type JobEntry } from "./job-book.js";
 
 /** The pool an identity's sessions share (HTTP users), on top of each session's. */
@@ -41,7 +41,9 @@ export interface Ticket {
   release(): Promise<void>;
 }
 
-export type Admission = { ok: true; ticket: Ticket } | { ok: false; error: RateLimitedError | ConcurrencyLimitedError };
+export type GateRefusal = RateLimitedError | ConcurrencyLimitedError | UnavailableError;
+
+export type Admission = { ok: true; ticket: Ticket } | { ok: false; error: GateRefusal };
 
 export interface GateDeps {
   limits: Limits;
@@ -106,6 +108,15 @@ export class Gate {
   }
 
   async admit(request: AdmitRequest): Promise<Admission> {
+    try {
+      return await this.tryAdmit(request);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      return this.refuse(unavailable(error.message));
+    }
+  }
+
+  private async tryAdmit(request: AdmitRequest): Promise<Admission> {
     const { sessionId } = request;
     const priority = request.priority ?? DEFAULT_PRIORITY;
     const early = this.refuseEarly(sessionId, priority);
@@ -119,17 +130,22 @@ export class Gate {
     // A weight above a pool's capacity could never run: it takes the whole pool instead.
     const weight = Math.min(request.weight ?? 1, ...claims.map((claim) => claim.capacity));
     const entry = this.jobs.add({ id, sessionId, user: request.user?.name, label: request.label, priority, state: "queued", sinceMs: this.deps.clock.now() });
-    const outcome = await this.scheduler.acquire({ id, flow: sessionId, priority, weight, claims }, request.signal, request.onQueued);
-    if (!outcome.admitted) {
+    const outcome = await this.scheduler.acquire({ id, flow: sessionId, priority, weight, claims }, request.signal, request.onQueued).catch((error: unknown) => {
       this.jobs.remove(id);
-      await this.deps.store.refundTokens(buckets, 1, taken.atMs);
-      const waited = outcome.reason === "queue_timeout" || outcome.reason === "cancelled" || outcome.reason === "degraded";
-      const position = waited ? 0 : this.scheduler.positionForNew(sessionId, priority);
-      const figures = { position, estimatedWaitSeconds: this.estimateSeconds(Math.max(1, position)), scope: outcome.scope };
-      return this.refuse(concurrencyLimited(this.deps.limits, outcome.reason, figures));
+      throw error;
+    });
+    if (outcome.admitted) {
+      this.deps.counters.admitted += 1;
+      return { ok: true, ticket: this.ticket(entry, claims, weight) };
     }
-    this.deps.counters.admitted += 1;
-    return { ok: true, ticket: this.ticket(entry, claims, weight) };
+    this.jobs.remove(id);
+    // A refused call costs nothing: give its token back (best effort if the store just went away).
+    await this.deps.store.refundTokens(buckets, 1, taken.atMs).catch(() => undefined);
+    if (outcome.reason === "unavailable") return this.refuse(unavailable("the shared store stopped answering while the call waited"));
+    const waited = outcome.reason === "queue_timeout" || outcome.reason === "cancelled" || outcome.reason === "degraded";
+    const position = waited ? 0 : this.scheduler.positionForNew(sessionId, priority);
+    const figures = { position, estimatedWaitSeconds: this.estimateSeconds(Math.max(1, position)), scope: outcome.scope };
+    return this.refuse(concurrencyLimited(this.deps.limits, outcome.reason, figures));
   }
 
   /** Refusals decided before any token is taken: no room in the queue, or no hope of a slot in time. */
@@ -148,7 +164,7 @@ export class Gate {
     return null;
   }
 
-  private refuse<E extends RateLimitedError | ConcurrencyLimitedError>(error: E): { ok: false; error: E } {
+  private refuse<E extends GateRefusal>(error: E): { ok: false; error: E } {
     this.deps.counters.countLimited(error.error, error.scope);
     return { ok: false, error };
   }
@@ -171,7 +187,10 @@ export class Gate {
   private async finish(id: string, startedMs: number, claims: SlotClaim[], weight: number): Promise<void> {
     this.durations.record(this.deps.clock.now() - startedMs);
     this.jobs.remove(id);
-    await this.scheduler.release(claims, weight);
+    // An unreachable shared store cannot take the slot back; its lease expires there instead.
+    await this.scheduler.release(claims, weight, id).catch((error: unknown) => {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+    });
   }
 
   /** Seconds until a call at `position` may start, from measured run times (0 while unknown). */
@@ -193,6 +212,10 @@ export class Gate {
       this.scheduler.shed((request) => request.priority >= shedFrom, { admitted: false, reason: "degraded", scope: "global" });
     }
     void this.scheduler.pump();
+  }
+
+  close(): void {
+    this.scheduler.close();
   }
 
   get degradation(): { degraded: boolean; effectiveCapacity: number; reasons: string[] } {
@@ -218,7 +241,11 @@ export class Gate {
 
   /** Status tools: a bucket of their own per session, never the command budget. */
   async chargeStatus(sessionId: string): Promise<RateLimitedError | null> {
-    const taken = await this.deps.store.takeTokens([this.statusBucket(sessionId)], 1);
+    // Status tools must answer even when the shared store does not: they say it is down.
+    const taken = await this.deps.store.takeTokens([this.statusBucket(sessionId)], 1).catch((error: unknown) => {
+      if (error instanceof StoreUnavailableError) return { ok: true as const };
+      throw error;
+    });
     return taken.ok ? null : this.refuse(rateLimited(taken.claim.policy, taken.waitMs, taken.usage, taken.claim.scope)).error;
   }
 }

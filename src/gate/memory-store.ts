@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.js";
 import type { Scope } from "../errors.js";
-import type { BucketClaim, BucketView, GateStore, SlotClaim, TakeOutcome } from "./store.js";
+import type { BucketClaim, BucketView, GateStore, SlotClaim, StoreHealth, TakeOutcome } from "./store.js";
 import { USAGE_WINDOW_MS } from "./store.js";
 import { canTake, fullBucket, isFull, read, refill, takeFrom, type BucketPolicy, type BucketState } from "./token-bucket.js";
 
@@ -60,14 +60,14 @@ export class MemoryStore implements GateStore {
     return { ...read(entry.state, claim.policy), usage: entry.admittedMs.length };
   }
 
-  async tryAcquire(claims: SlotClaim[], weight: number): Promise<Scope | null> {
+  async tryAcquire(claims: SlotClaim[], weight: number, _holder?: string): Promise<Scope | null> {
     const full = claims.find((claim) => (this.slots.get(claim.key) ?? 0) + weight > claim.capacity);
     if (full) return full.scope;
     for (const claim of claims) this.slots.set(claim.key, (this.slots.get(claim.key) ?? 0) + weight);
     return null;
   }
 
-  async release(claims: SlotClaim[], weight: number): Promise<void> {
+  async release(claims: SlotClaim[], weight: number, _holder?: string): Promise<void> {
     for (const claim of claims) {
       const left = (this.slots.get(claim.key) ?? 0) - weight;
       if (left > 0) this.slots.set(claim.key, left);
@@ -77,6 +77,17 @@ export class MemoryStore implements GateStore {
 
   async inUse(key: string): Promise<number> {
     return this.slots.get(key) ?? 0;
+  }
+
+  /** One process: every release happens here, and the scheduler already re-runs after its own. */
+  onRemoteRelease(): () => void {
+    return () => undefined;
+  }
+
+  async ready(): Promise<void> {}
+
+  health(): StoreHealth {
+    return { kind: "memory", reachable: true, local_fallback: false };
   }
 
   sweep(): void {

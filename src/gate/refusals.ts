@@ -1,4 +1,4 @@
-import type { ConcurrencyLimitedError, ConcurrencyReason, RateLimitedError, Scope } from "../errors.js";
+import type { ConcurrencyLimitedError, ConcurrencyReason, RateLimitedError, Scope, UnavailableError } from "../errors.js";
 import type { Limits } from "../config/schema.js";
 import type { BucketPolicy } from "./token-bucket.js";
 import { retryAfterSeconds } from "./token-bucket.js";
@@ -45,5 +45,17 @@ export function concurrencyLimited(limits: Limits, reason: ConcurrencyReason, fi
       process_queue_size: limits.process_queue_size,
     },
     scope: figures.scope,
+  };
+}
+
+/** Seconds after which a retry may find the shared store back (its reconnect backoff tops out at 2 s). */
+const UNAVAILABLE_RETRY_SECONDS = 2;
+
+export function unavailable(detail: string): UnavailableError {
+  return {
+    error: "unavailable",
+    message: `The shared limit store is unreachable (${detail}); no command can be admitted safely. Retry in ${UNAVAILABLE_RETRY_SECONDS} s.`,
+    retry_after: UNAVAILABLE_RETRY_SECONDS,
+    scope: "global",
   };
 }

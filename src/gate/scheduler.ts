@@ -1,7 +1,7 @@
 import type { Clock } from "../clock.js";
 import type { ConcurrencyReason, Scope } from "../errors.js";
 import { FairQueue, type Queued } from "./fair-queue.js";
-import type { GateStore, SlotClaim } from "./store.js";
+import { StoreUnavailableError, type GateStore, type SlotClaim } from "./store.js";
 
 /** A call waiting for (or holding) slots. */
 export interface SlotRequest extends Queued {
@@ -10,7 +10,8 @@ export interface SlotRequest extends Queued {
   readonly claims: SlotClaim[];
 }
 
-export type WaitOutcome = { admitted: true } | { admitted: false; reason: ConcurrencyReason; scope: Scope };
+/** "unavailable": the shared store stopped answering while the call waited. */
+export type WaitOutcome = { admitted: true } | { admitted: false; reason: ConcurrencyReason | "unavailable"; scope: Scope };
 
 interface Waiter {
   readonly request: SlotRequest;
@@ -41,7 +42,16 @@ export class Scheduler {
     private readonly store: GateStore,
     private readonly clock: Clock,
     private readonly options: SchedulerOptions,
-  ) {}
+  ) {
+    // Slots freed by another instance sharing the store: waiters here may now fit.
+    this.unsubscribe = store.onRemoteRelease(() => void this.pump());
+  }
+
+  private readonly unsubscribe: () => void;
+
+  close(): void {
+    this.unsubscribe();
+  }
 
   get queued(): number {
     return this.queue.size;
@@ -61,7 +71,7 @@ export class Scheduler {
   /** Resolves once the request holds its slots, or with the reason it never will. */
   async acquire(request: SlotRequest, signal?: AbortSignal, onQueued?: () => void): Promise<WaitOutcome> {
     if (signal?.aborted) return { admitted: false, reason: "cancelled", scope: "session" };
-    if (this.queue.size === 0 && (await this.store.tryAcquire(request.claims, request.weight)) === null) {
+    if (this.queue.size === 0 && (await this.store.tryAcquire(request.claims, request.weight, request.id)) === null) {
       return { admitted: true };
     }
     if (signal?.aborted) return { admitted: false, reason: "cancelled", scope: "session" };
@@ -107,8 +117,8 @@ export class Scheduler {
     return position;
   }
 
-  async release(claims: SlotClaim[], weight: number): Promise<void> {
-    await this.store.release(claims, weight);
+  async release(claims: SlotClaim[], weight: number, holder: string): Promise<void> {
+    await this.store.release(claims, weight, holder);
     await this.pump();
   }
 
@@ -124,6 +134,10 @@ export class Scheduler {
         this.pumpAgain = false;
         await this.dispatchRound();
       } while (this.pumpAgain);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      // Nobody can be admitted while the store is gone: answer every waiter now instead of at its timeout.
+      this.shed(() => true, { admitted: false, reason: "unavailable", scope: "global" });
     } finally {
       this.pumping = false;
     }
@@ -137,7 +151,7 @@ export class Scheduler {
   private async serveOne(): Promise<boolean> {
     for (const waiter of [...this.queue.heads()]) {
       const { request } = waiter;
-      const blocked = await this.store.tryAcquire(request.claims, request.weight);
+      const blocked = await this.store.tryAcquire(request.claims, request.weight, request.id);
       if (blocked === "global") return false;
       if (blocked !== null) continue;
       if (this.queue.has(waiter)) {
@@ -145,7 +159,7 @@ export class Scheduler {
         waiter.finish({ admitted: true });
       } else {
         // Timed out or aborted while the store answered: give the slots straight back.
-        await this.store.release(request.claims, request.weight);
+        await this.store.release(request.claims, request.weight, request.id);
       }
       return true;
     }

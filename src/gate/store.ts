@@ -38,14 +38,36 @@ export interface GateStore {
   /** Gives back tokens of a call that was admitted by rate but then refused, so refusals cost nothing. */
   refundTokens(claims: BucketClaim[], cost: number, atMs: number): Promise<void>;
   readBucket(claim: BucketClaim): Promise<BucketView>;
-  /** Occupies `weight` in every pool, or in none; returns the scope of the first full pool, or null. */
-  tryAcquire(claims: SlotClaim[], weight: number): Promise<Scope | null>;
-  release(claims: SlotClaim[], weight: number): Promise<void>;
+  /**
+   * Occupies `weight` in every pool for `holder` (a job id), or in none; returns the scope of the
+   * first full pool, or null. A shared store leases the slots so a dead holder cannot keep them.
+   */
+  tryAcquire(claims: SlotClaim[], weight: number, holder: string): Promise<Scope | null>;
+  release(claims: SlotClaim[], weight: number, holder: string): Promise<void>;
   inUse(key: string): Promise<number>;
+  /** Calls `listener` when slots may have been freed elsewhere (another instance); returns the unsubscribe. */
+  onRemoteRelease(listener: () => void): () => void;
+  /** Resolves once the store answers, or rejects with StoreUnavailableError after a short wait. */
+  ready(): Promise<void>;
+  /** What the status tools say about the store. */
+  health(): StoreHealth;
   /** Drops state that carries no information any more (full, idle buckets; empty pools). */
   sweep(): void;
   close(): Promise<void>;
 }
 
+export interface StoreHealth {
+  kind: "memory" | "redis";
+  /** Whether the shared store answers now (always true in memory). */
+  reachable: boolean;
+  /** Whether this instance is using its own limits because the shared store is down. */
+  local_fallback: boolean;
+}
+
 /** Window over which `current_usage` counts admitted calls. */
 export const USAGE_WINDOW_MS = 60_000;
+
+/** Thrown by a shared store that cannot answer: infrastructure, not a refusal; the gate turns it into one. */
+export class StoreUnavailableError extends Error {
+  readonly code = "store_unavailable";
+}

@@ -25,6 +25,8 @@ export const outputShape = {
   process_queue_size: z.number().optional(),
   max_queue_wait_seconds: z.number().optional(),
   sessions: z.number().optional().describe("Sessions connected to this server."),
+  slots_in_use: z.number().optional().describe("Global slots held now by every instance sharing the store (weights counted), against max_concurrent_processes."),
+  store: z.object({ kind: z.enum(["memory", "redis"]), reachable: z.boolean(), local_fallback: z.boolean() }).optional().describe("Where limits are kept and whether it answers."),
   degraded: z.boolean().optional().describe("True while the machine is overloaded and the effective limits are lowered."),
   effective_max_concurrent_processes: z.number().optional(),
   degraded_reasons: z.array(z.string()).optional(),
@@ -37,7 +39,7 @@ export const outputShape = {
     .describe("Commands of all sessions of this session's user (counts only)."),
 };
 
-export function queueStatus(runtime: Runtime, session: SessionContext) {
+export async function queueStatus(runtime: Runtime, session: SessionContext) {
   const { gate } = runtime;
   const nowMs = Date.now();
   const own = gate.jobs.ofSession(session.id).map((job) => ({
@@ -51,6 +53,8 @@ export function queueStatus(runtime: Runtime, session: SessionContext) {
   const { limits } = gate;
   return {
     running: gate.running,
+    slots_in_use: await runtime.store.inUse("slots:global").catch(() => gate.running),
+    store: runtime.store.health(),
     queued: gate.queued,
     max_concurrent_processes: limits.max_concurrent_processes,
     max_processes_per_session: limits.max_processes_per_session,
@@ -89,7 +93,7 @@ export function registerGetQueueStatus(server: McpServer, runtime: Runtime, sess
     async () => {
       const refused = await chargeStatus(runtime, session);
       if (refused) return refused;
-      const status = queueStatus(runtime, session);
+      const status = await queueStatus(runtime, session);
       return success(status, `${status.running} running, ${status.queued} queued (limit ${status.max_concurrent_processes} at once, queue ${status.process_queue_size}). Yours: ${status.own.length}.\n${JSON.stringify(status)}`);
     },
   );

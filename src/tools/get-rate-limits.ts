@@ -2,6 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { userPool } from "../commands/identity.js";
 import type { UserConfig } from "../config/users.js";
+import { StoreUnavailableError } from "../gate/store.js";
 import { retryAfterSeconds } from "../gate/token-bucket.js";
 import type { Runtime } from "../runtime.js";
 import { errorFields, success } from "./results.js";
@@ -86,7 +87,11 @@ export function registerGetRateLimits(server: McpServer, runtime: Runtime, sessi
     async () => {
       const refused = await chargeStatus(runtime, session);
       if (refused) return refused;
-      const limits = await rateLimits(runtime, session);
+      const limits = await rateLimits(runtime, session).catch((error: unknown) => {
+        if (error instanceof StoreUnavailableError) return { session_id: session.id, error: "unavailable", message: error.message, retry_after: 2 };
+        throw error;
+      });
+      if ("error" in limits) return success(limits, `The shared limit store is unreachable: ${limits.message}`);
       return success(limits, `${limits.tokens_remaining} of ${limits.burst_size} calls left (refill ${limits.requests_per_minute}/min); next call ${limits.retry_after === 0 ? "passes now" : `passes in ${limits.retry_after} s`}.\n${JSON.stringify(limits)}`);
     },
   );

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { isIPv4 } from "node:net";
 import type { UserConfig } from "../../config/users.js";
 
 /** Who is calling over HTTP: a configured user, or (without users) the client address. */
@@ -23,4 +24,5 @@ export function authenticate(header: string | undefined, users: readonly UserCon
 
 const loopback = new Set(["127.0.0.1", "::1", "localhost"]);
 
-export const isLoopback = (host: string): boolean => loopback.has(host) || host.startsWith("127.");
+/** Only addresses count: a host name such as 127.example.com may resolve anywhere. */
+export const isLoopback = (host: string): boolean => loopback.has(host) || (isIPv4(host) && host.startsWith("127."));

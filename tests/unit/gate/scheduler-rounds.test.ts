@@ -24,9 +24,9 @@ class SlowStore extends MemoryStore {
     this.open?.();
   }
 
-  override async tryAcquire(claims: SlotClaim[], weight: number): Promise<Scope | null> {
+  override async tryAcquire(claims: SlotClaim[], weight: number, holder?: string): Promise<Scope | null> {
     if (this.gate) await this.gate;
-    return super.tryAcquire(claims, weight);
+    return super.tryAcquire(claims, weight, holder);
   }
 }
 
@@ -54,7 +54,7 @@ describe("Scheduler when several slots free up at once", () => {
     const first = ask("a1", "a");
     const second = ask("a2", "a");
     await jest.advanceTimersByTimeAsync(0);
-    await scheduler.release(claims, 2);
+    await scheduler.release(claims, 2, "holder");
     await jest.advanceTimersByTimeAsync(0);
     expect([first.value(), second.value()]).toEqual([{ admitted: true }, { admitted: true }]);
     expect(await store.inUse("slots:global")).toBe(2);
@@ -66,7 +66,7 @@ describe("Scheduler when several slots free up at once", () => {
     const urgent2 = ask("u2", "a", { priority: 1 });
     const later = ask("later", "b", { priority: 9 });
     await jest.advanceTimersByTimeAsync(0);
-    await scheduler.release(claims, 2);
+    await scheduler.release(claims, 2, "holder");
     await jest.advanceTimersByTimeAsync(0);
     expect([urgent1.value(), urgent2.value(), later.value()]).toEqual([{ admitted: true }, { admitted: true }, undefined]);
   });
@@ -103,7 +103,7 @@ describe("Scheduler when a blocking head leaves the queue", () => {
     const waiting = ask("w", "a", { signal: controller.signal });
     await jest.advanceTimersByTimeAsync(0);
     store.hold();
-    const released = scheduler.release(claims, 2);
+    const released = scheduler.release(claims, 2, "holder");
     await jest.advanceTimersByTimeAsync(0);
     controller.abort();
     store.letGo();

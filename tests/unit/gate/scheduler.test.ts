@@ -49,7 +49,7 @@ describe("Scheduler", () => {
     const waiting = ask("2", "b");
     await jest.advanceTimersByTimeAsync(1000);
     expect(waiting.value()).toBeUndefined();
-    await scheduler.release(claimsOf("a"), 1);
+    await scheduler.release(claimsOf("a"), 1, "holder");
     expect(await waiting.promise).toEqual(admitted);
     expect(scheduler.queued).toBe(0);
   });
@@ -76,7 +76,7 @@ describe("Scheduler", () => {
     expect(await waiting.promise).toEqual({ admitted: false, reason: "cancelled", scope: "session" });
     expect(scheduler.queued).toBe(0);
     expect(await store.inUse("slots:global")).toBe(1);
-    await scheduler.release(claimsOf("a"), 1);
+    await scheduler.release(claimsOf("a"), 1, "holder");
     expect(await store.inUse("slots:global")).toBe(0);
   });
 
@@ -97,7 +97,7 @@ describe("Scheduler", () => {
     await jest.advanceTimersByTimeAsync(0);
     expect(other.value()).toEqual(admitted);
     expect(blocked.value()).toBeUndefined();
-    await scheduler.release(claimsOf("a"), 1);
+    await scheduler.release(claimsOf("a"), 1, "holder");
     expect(await blocked.promise).toEqual(admitted);
   });
 
@@ -107,10 +107,10 @@ describe("Scheduler", () => {
     await ask("y", "y").promise;
     const heavy = ask("heavy", "a", { weight: 2 });
     const light = ask("light", "b");
-    await scheduler.release(claimsOf("y"), 1);
+    await scheduler.release(claimsOf("y"), 1, "holder");
     await jest.advanceTimersByTimeAsync(0);
     expect([heavy.value(), light.value()]).toEqual([undefined, undefined]);
-    await scheduler.release(claimsOf("x"), 2);
+    await scheduler.release(claimsOf("x"), 2, "holder");
     expect(await heavy.promise).toEqual(admitted);
   });
 
@@ -124,7 +124,7 @@ describe("Scheduler", () => {
     expect(ids.map((id) => scheduler.positionOf(id))).toEqual([1, 3, 4, 2]);
     expect(scheduler.positionForNew("b", 5)).toBe(4);
     expect(scheduler.positionForNew("c", 0)).toBe(1);
-    for (const flow of ["z", "a", "b", "a"]) await scheduler.release(claimsOf(flow), 1);
+    for (const flow of ["z", "a", "b", "a"]) await scheduler.release(claimsOf(flow), 1, "holder");
     expect(order).toEqual(["a1", "b1", "a2", "a3"]);
     expect(scheduler.positionOf("a1")).toBe(0);
   });
