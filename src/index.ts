@@ -38,7 +38,7 @@ export class CommandGate {
 
   /** Whether a command call from this session would pass its token bucket now (nothing is taken). */
   async checkRateLimit(sessionId: string): Promise<boolean> {
-    const view = await this.runtime.gate.readBucket(this.runtime.gate.commandBucket(sessionId));
+    const view = await this.runtime.gate.readBucket(this.runtime.gate.claims.commandBucket(sessionId));
     return view.waitMs === 0;
   }
 

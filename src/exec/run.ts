@@ -34,7 +34,7 @@ export class Run {
   constructor(
     private readonly subprocess: ResultPromise,
     private readonly pid: number,
-    private readonly spec: RunSpec,
+    spec: RunSpec,
     private readonly parts: RunParts,
   ) {
     // execa's own promise waits for every pipe to close; we settle on exit instead.

@@ -7,6 +7,7 @@ import { RecentDurations, estimateWaitMs } from "./durations.js";
 import { concurrencyLimited, rateLimited, unavailable } from "./refusals.js";
 import { Scheduler } from "./scheduler.js";
 import { StoreUnavailableError, type BucketClaim, type BucketView, type GateStore, type SlotClaim } from "./store.js";
+import { Claims } from "./claims.js";
 import { JobBook, type JobEntry } from "./job-book.js";
 
 /** The pool an identity's sessions share (HTTP users), on top of each session's. */
@@ -62,6 +63,7 @@ export class Gate {
   readonly jobs = new JobBook();
   private readonly scheduler: Scheduler;
   private readonly durations = new RecentDurations();
+  private readonly claimsFor: Claims;
   private capacity: number;
   /** While degraded: calls of this priority number or above are shed. */
   private shedFrom: number | undefined;
@@ -70,6 +72,7 @@ export class Gate {
   constructor(private readonly deps: GateDeps) {
     const { limits } = deps;
     this.capacity = limits.max_concurrent_processes;
+    this.claimsFor = new Claims(limits);
     this.scheduler = new Scheduler(deps.store, deps.clock, {
       maxQueued: limits.process_queue_size,
       maxQueuedPerFlow: limits.max_queued_per_session,
@@ -81,30 +84,9 @@ export class Gate {
     return this.deps.limits;
   }
 
-  commandBucket(sessionId: string): BucketClaim {
-    const { requests_per_minute, burst_size } = this.deps.limits;
-    return { key: `cmd:session:${sessionId}`, scope: "session", policy: { ratePerMinute: requests_per_minute, burst: burst_size } };
-  }
-
-  userBucket(user: UserPool): BucketClaim {
-    return { key: `cmd:user:${user.name}`, scope: "user", policy: { ratePerMinute: user.ratePerMinute, burst: user.burst } };
-  }
-
-  private commandBuckets(sessionId: string, user: UserPool | undefined): BucketClaim[] {
-    return user ? [this.commandBucket(sessionId), this.userBucket(user)] : [this.commandBucket(sessionId)];
-  }
-
-  statusBucket(sessionId: string): BucketClaim {
-    const { status_requests_per_minute, status_burst_size } = this.deps.limits;
-    return { key: `status:session:${sessionId}`, scope: "session", policy: { ratePerMinute: status_requests_per_minute, burst: status_burst_size } };
-  }
-
-  private slotClaims(sessionId: string, user: UserPool | undefined): SlotClaim[] {
-    const { max_concurrent_processes, max_processes_per_session } = this.deps.limits;
-    const claims: SlotClaim[] = [{ key: "slots:global", scope: "global", capacity: Math.min(this.capacity, max_concurrent_processes) }];
-    if (user) claims.push({ key: `slots:user:${user.name}`, scope: "user", capacity: user.maxProcesses });
-    claims.push({ key: `slots:session:${sessionId}`, scope: "session", capacity: max_processes_per_session });
-    return claims;
+  /** Buckets and pools a call is charged to, for this gate's limits. */
+  get claims(): Claims {
+    return this.claimsFor;
   }
 
   async admit(request: AdmitRequest): Promise<Admission> {
@@ -121,12 +103,12 @@ export class Gate {
     const priority = request.priority ?? DEFAULT_PRIORITY;
     const early = this.refuseEarly(sessionId, priority);
     if (early) return this.refuse(early);
-    const buckets = this.commandBuckets(sessionId, request.user);
+    const buckets = this.claimsFor.commandBuckets(sessionId, request.user);
     const taken = await this.deps.store.takeTokens(buckets, 1);
     if (!taken.ok) return this.refuse(rateLimited(taken.claim.policy, taken.waitMs, taken.usage, taken.claim.scope));
 
     const id = request.id ?? randomUUID();
-    const claims = this.slotClaims(sessionId, request.user);
+    const claims = this.claimsFor.slotClaims(sessionId, request.user, this.capacity);
     // A weight above a pool's capacity could never run: it takes the whole pool instead.
     const weight = Math.min(request.weight ?? 1, ...claims.map((claim) => claim.capacity));
     const entry = this.jobs.add({ id, sessionId, user: request.user?.name, label: request.label, priority, state: "queued", sinceMs: this.deps.clock.now() });
@@ -242,7 +224,7 @@ export class Gate {
   /** Status tools: a bucket of their own per session, never the command budget. */
   async chargeStatus(sessionId: string): Promise<RateLimitedError | null> {
     // Status tools must answer even when the shared store does not: they say it is down.
-    const taken = await this.deps.store.takeTokens([this.statusBucket(sessionId)], 1).catch((error: unknown) => {
+    const taken = await this.deps.store.takeTokens([this.claimsFor.statusBucket(sessionId)], 1).catch((error: unknown) => {
       if (error instanceof StoreUnavailableError) return { ok: true as const };
       throw error;
     });

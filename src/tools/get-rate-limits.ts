@@ -38,8 +38,8 @@ export const outputShape = {
 
 export async function rateLimits(runtime: Runtime, session: SessionContext) {
   const { gate } = runtime;
-  const command = gate.commandBucket(session.id);
-  const status = gate.statusBucket(session.id);
+  const command = gate.claims.commandBucket(session.id);
+  const status = gate.claims.statusBucket(session.id);
   const [commandView, statusView] = await Promise.all([runtime.gate.readBucket(command), runtime.gate.readBucket(status)]);
   const own = gate.jobs.ofSession(session.id);
   const user = session.user ? await userUsage(runtime, session.user) : undefined;
@@ -60,7 +60,7 @@ export async function rateLimits(runtime: Runtime, session: SessionContext) {
 
 async function userUsage(runtime: Runtime, user: UserConfig) {
   const pool = userPool(user, runtime.gate.limits);
-  const view = await runtime.gate.readBucket(runtime.gate.userBucket(pool));
+  const view = await runtime.gate.readBucket(runtime.gate.claims.userBucket(pool));
   const jobs = runtime.gate.jobs.ofUser(user.name);
   return {
     name: user.name,

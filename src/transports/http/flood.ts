@@ -11,7 +11,7 @@ import { setRateLimitHeaders } from "./rate-headers.js";
  * Retry-After; every answer carries the RateLimit fields.
  */
 export function floodLimiter(store: GateStore, policy: BucketPolicy, counters: Counters) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+  return async (_req: Request, res: Response, next: NextFunction): Promise<void> => {
     const identity = res.locals.identity as Identity;
     const claim = { key: `http:${identity.key}`, scope: "user" as const, policy };
     const taken = await store.takeTokens([claim], 1);

@@ -36,7 +36,7 @@ describe("Gate concurrency", () => {
       limits: { max_concurrent_processes: 2, max_processes_per_session: 5, process_queue_size: 1 },
       scope: "global",
     });
-    expect((await store.readBucket(gate.commandBucket("s4"))).usage).toBe(0);
+    expect((await store.readBucket(gate.claims.commandBucket("s4"))).usage).toBe(0);
     expect(counters.admitted).toBe(2);
     expect(Object.fromEntries(counters.limited)).toEqual({ "concurrency_limited:global": 1 });
   });
@@ -70,7 +70,7 @@ describe("Gate concurrency", () => {
     expect(waiting.value()).toBeUndefined();
     await jest.advanceTimersByTimeAsync(4);
     expect(refusalOf(waiting.value())).toMatchObject({ error: "concurrency_limited", reason: "queue_timeout", queue_position: 0, scope: "global" });
-    expect(await store.readBucket(gate.commandBucket("s3"))).toEqual({ tokensRemaining: 2, waitMs: 0, usage: 0 });
+    expect(await store.readBucket(gate.claims.commandBucket("s3"))).toEqual({ tokensRemaining: 2, waitMs: 0, usage: 0 });
     expect(gate.jobs.ofSession("s3")).toEqual([]);
     expect([gate.running, gate.queued]).toEqual([2, 0]);
     expect(counters.limited.get("concurrency_limited:global")).toBe(1);
@@ -84,7 +84,7 @@ describe("Gate concurrency", () => {
     controller.abort();
     await jest.advanceTimersByTimeAsync(0);
     expect(refusalOf(cancelled.value())).toMatchObject({ reason: "cancelled", scope: "session" });
-    expect((await store.readBucket(gate.commandBucket("s4"))).usage).toBe(0);
+    expect((await store.readBucket(gate.claims.commandBucket("s4"))).usage).toBe(0);
     expect([gate.running, gate.queued]).toEqual([2, 1]);
     expect(await store.inUse("slots:global")).toBe(2);
     expect(counters.limited.get("concurrency_limited:session")).toBe(1);
@@ -145,6 +145,6 @@ describe("Gate concurrency", () => {
     expect(refusalOf(old.value())).toMatchObject({ reason: "queue_timeout" });
     expect(recent.value()).toBeUndefined();
     // The call admitted by rate at 70 s is still within the last 60 s and still queued.
-    expect((await gate.readBucket(gate.commandBucket("s1"))).usage).toBe(1);
+    expect((await gate.readBucket(gate.claims.commandBucket("s1"))).usage).toBe(1);
   });
 });

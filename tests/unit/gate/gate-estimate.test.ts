@@ -72,7 +72,7 @@ describe("Gate estimated wait", () => {
       limits: { max_concurrent_processes: 1, max_processes_per_session: 5, process_queue_size: 50 },
       scope: "global",
     });
-    expect((await store.readBucket(gate.commandBucket("s3"))).usage).toBe(0);
+    expect((await store.readBucket(gate.claims.commandBucket("s3"))).usage).toBe(0);
     expect(counters.limited.get("concurrency_limited:global")).toBe(1);
   });
 
@@ -100,7 +100,7 @@ describe("Gate with calls arriving in the same tick", () => {
     expect(outcomes.filter((outcome) => outcome === undefined)).toHaveLength(1);
     expect(outcomes[3]).toEqual({ ok: false, error: expect.objectContaining({ reason: "queue_full", queue_position: 2, scope: "global" }) });
     expect(gate.queued).toBe(1);
-    expect((await gate.readBucket(gate.commandBucket("s4"))).usage).toBe(0);
+    expect((await gate.readBucket(gate.claims.commandBucket("s4"))).usage).toBe(0);
     expect(counters.limited.get("concurrency_limited:global")).toBe(1);
   });
 });

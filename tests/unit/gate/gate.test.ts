@@ -116,8 +116,8 @@ describe("Gate status charging", () => {
 
   it("uses distinct keys for the two buckets", () => {
     const { gate } = makeGate({});
-    expect(gate.statusBucket("s1").key).not.toBe(gate.commandBucket("s1").key);
-    expect(gate.commandBucket("s1").key).not.toBe(gate.commandBucket("s2").key);
+    expect(gate.claims.statusBucket("s1").key).not.toBe(gate.claims.commandBucket("s1").key);
+    expect(gate.claims.commandBucket("s1").key).not.toBe(gate.claims.commandBucket("s2").key);
   });
 });
 
