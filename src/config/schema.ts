@@ -36,7 +36,7 @@ export const execSchema = z
     kill_grace_seconds: positiveNumber(2, "Between SIGTERM and SIGKILL when a command is stopped."),
     max_command_bytes: positiveInt(65_536, "Longest accepted command string."),
     max_stdin_bytes: positiveInt(1_048_576, "Largest accepted `stdin` argument."),
-    monitor_interval_ms: positiveInt(250, "How often one /proc scan measures every running command's tree."),
+    monitor_interval_ms: positiveInt(500, "How often one /proc scan measures every running command's tree (a limit is acted on within about this long)."),
     shutdown_grace_seconds: positiveNumber(5, "On SIGTERM/SIGINT, running commands get this long before they are killed."),
   })
   .prefault({});

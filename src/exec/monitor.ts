@@ -1,5 +1,5 @@
 import { MARKER_VARIABLE } from "./env.js";
-import { pidsWrapped, readEnvValue, scanProc, defaultUnits, type ProcSample, type SystemUnits } from "./procfs.js";
+import { pidsWrapped, readEnvValue, readPrivateRss, scanProc, defaultUnits, type ProcSample, type SystemUnits } from "./procfs.js";
 import { TreeAccount, procKey, type TreeUsage } from "./tree-usage.js";
 
 export type LimitReason = "memory_limit" | "cpu_limit" | "process_limit";
@@ -15,11 +15,14 @@ export interface Sampler {
   /** Processes numbered `minPid` or above. */
   scan(minPid: number): ProcSample[];
   markerOf(pid: number): string | null;
+  /** Private resident bytes of a tree member (its sample's rssBytes when not given). */
+  privateRss?(pid: number): number | undefined;
 }
 
 export const procSampler = (units: SystemUnits = defaultUnits): Sampler => ({
   scan: (minPid) => scanProc(units, pidsWrapped(minPid) ? 0 : minPid),
   markerOf: (pid) => readEnvValue(pid, MARKER_VARIABLE),
+  privateRss: (pid) => readPrivateRss(pid, units),
 });
 
 /** Where there is no /proc: nothing is measured, so only the process group is contained. */
@@ -69,7 +72,7 @@ export class TreeMonitor {
   tick(): void {
     const { samples, children } = this.scan();
     for (const entry of this.watched) {
-      entry.account.update(samples, children, (s) => this.markerOf(s));
+      entry.account.update(samples, children, (s) => this.markerOf(s), this.refine);
       const reason = exceeded(entry.account.usage, entry.limits);
       if (reason && !entry.tripped) {
         entry.tripped = true;
@@ -80,8 +83,17 @@ export class TreeMonitor {
 
   private scanFor(entry: Watched): number[] {
     const { samples, children } = this.scan();
-    return entry.account.update(samples, children, (s) => this.markerOf(s));
+    return entry.account.update(samples, children, (s) => this.markerOf(s), this.refine);
   }
+
+  /** Replaces a member's RSS by its private part, once per sample. */
+  private readonly refine = (sample: ProcSample): void => {
+    if (!this.sampler.privateRss || this.refined.has(sample)) return;
+    this.refined.add(sample);
+    sample.rssBytes = this.sampler.privateRss(sample.pid) ?? sample.rssBytes;
+  };
+
+  private readonly refined = new WeakSet<ProcSample>();
 
   private scan(): { samples: Map<number, ProcSample>; children: Map<number, number[]> } {
     const samples = new Map<number, ProcSample>();

@@ -8,8 +8,9 @@ export interface ProcSample {
   /** Clock ticks since boot when the process started: with pid, a stable identity. */
   startTicks: number;
   /**
-   * Resident memory the process does not share with others (statm resident − shared, i.e. RssAnon):
-   * summing plain RSS over a tree would count libc once per process.
+   * Resident bytes: from stat (shared pages included) until the monitor replaces it, for members of
+   * a watched tree, by the private part (statm resident − shared): summing plain RSS over a tree
+   * would count libc once per process.
    */
   rssBytes: number;
   /** utime+stime of the process and of the children it has waited for, in clock ticks. */
@@ -66,9 +67,7 @@ export function scanProc(units: SystemUnits = defaultUnits, minPid = 0, root = "
     if (first < 48 || first > 57 || Number(name) < minPid) continue;
     try {
       const sample = parseStat(readFileSync(`${root}/${name}/stat`, "utf8"), units);
-      if (!sample) continue;
-      sample.rssBytes = parseStatmPrivate(readFileSync(`${root}/${name}/statm`, "utf8"), units) ?? sample.rssBytes;
-      samples.push(sample);
+      if (sample) samples.push(sample);
     } catch {
       // The process ended between readdir and read: nothing to count.
     }
@@ -99,6 +98,18 @@ export const procAvailable = (root = "/proc"): boolean => {
     return false;
   }
 };
+
+/**
+ * Private resident bytes of one process (statm), or undefined once it is gone. Read only for
+ * processes in a watched tree: most of a scan's processes are not.
+ */
+export function readPrivateRss(pid: number, units: SystemUnits = defaultUnits, root = "/proc"): number | undefined {
+  try {
+    return parseStatmPrivate(readFileSync(`${root}/${pid}/statm`, "utf8"), units);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Whether the kernel has handed out a pid below `pid` since: the pid counter wrapped. */
 export function pidsWrapped(pid: number, root = "/proc"): boolean {

@@ -40,13 +40,19 @@ export class TreeAccount {
   ) {}
 
   /** Applies one scan; returns the pids now alive in the tree (zombies are already dead). */
-  update(samples: Map<number, ProcSample>, children: Map<number, number[]>, markerOf: (s: ProcSample) => string | null): number[] {
+  update(
+    samples: Map<number, ProcSample>,
+    children: Map<number, number[]>,
+    markerOf: (s: ProcSample) => string | null,
+    refine: (member: ProcSample) => void = () => undefined,
+  ): number[] {
     const seeds = this.seeds(samples, markerOf);
     const next = new Map<string, Member>();
     const stack = [...seeds];
     while (stack.length > 0) {
       const sample = stack.pop();
       if (!sample || next.has(procKey(sample))) continue;
+      refine(sample);
       next.set(procKey(sample), { pid: sample.pid, cpuTicks: sample.cpuTicks, parentInTree: false });
       for (const child of children.get(sample.pid) ?? []) {
         const childSample = samples.get(child);

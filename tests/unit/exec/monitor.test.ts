@@ -72,6 +72,23 @@ describe("TreeMonitor.tick", () => {
     handle.stop();
   });
 
+  it("measures members by their private rss, read only for tree members", () => {
+    const sampler = Object.assign(new FakeSampler(), {
+      privateReads: [] as number[],
+      privateRss(pid: number) {
+        this.privateReads.push(pid);
+        return pid === 100 ? 2 * MB : undefined;
+      },
+    });
+    const monitor = new TreeMonitor(sampler, 250, units);
+    const handle = monitor.watch(100, "job-100", roomy, () => undefined);
+    sampler.procs = [proc(100, SERVER_PID, { rssBytes: 9 * MB }), proc(101, 100, { rssBytes: MB }), proc(500, SERVER_PID, { rssBytes: 50 * MB })];
+    monitor.tick();
+    expect(sorted(sampler.privateReads)).toEqual([100, 101]);
+    expect(handle.usage.rssBytes).toBe(3 * MB);
+    handle.stop();
+  });
+
   it("reads each process's marker once in its life, keyed by pid and start time, shared by all trees", () => {
     const { sampler, monitor, watch } = setup();
     watch(100);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStat, parseStatmPrivate, pidsWrapped, procAvailable, readEnvValue, scanProc } from "../../../src/exec/procfs.js";
+import { parseStat, parseStatmPrivate, pidsWrapped, procAvailable, readEnvValue, readPrivateRss, scanProc } from "../../../src/exec/procfs.js";
 import { sorted } from "./fixtures.js";
 
 /** The fields after rss, as a real x86_64 kernel writes them (recorded from /proc/1/stat). */
@@ -90,19 +90,26 @@ describe("against a fake /proc", () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it("scanProc reads every numbered process, with private rss from statm", () => {
+  it("scanProc reads every numbered process's stat (rss as stat reports it)", () => {
     const samples = scanProc(undefined, 0, root).sort((a, b) => a.pid - b.pid);
     expect(samples.map((s) => [s.pid, s.rssBytes, s.cpuTicks, s.zombie])).toEqual([
-      [1, 1 * 4096, 10, false],
-      [4242, 15000 * 4096, 190, false],
-      [5150, 28 * 4096, 10, false],
+      [1, 10 * 4096, 10, false],
+      [4242, 12345 * 4096, 190, false],
+      [5150, 412 * 4096, 10, false],
       [6000, 0, 10, true],
+      [7000, 5 * 4096, 2, false],
     ]);
   });
 
+  it("readPrivateRss reads statm's private part, and nothing for a process without one", () => {
+    expect(readPrivateRss(4242, undefined, root)).toBe(15000 * 4096);
+    expect(readPrivateRss(5150, undefined, root)).toBe(28 * 4096);
+    expect(readPrivateRss(7000, undefined, root)).toBeUndefined();
+  });
+
   it("scanProc skips pids below minPid", () => {
-    expect(sorted(scanProc(undefined, 5150, root).map((s) => s.pid))).toEqual([5150, 6000]);
-    expect(scanProc(undefined, 6001, root)).toEqual([]);
+    expect(sorted(scanProc(undefined, 5150, root).map((s) => s.pid))).toEqual([5150, 6000, 7000]);
+    expect(scanProc(undefined, 7001, root)).toEqual([]);
   });
 
   it("readEnvValue finds a variable anywhere in environ", () => {
