@@ -78,30 +78,30 @@ const poolUse = `local function used(z, w)
   return sum
 end`;
 
+/** Records (or extends) `holder`'s lease of `weight` in one pool until now + lease. */
+const hold = `local function hold(z, w, holder, weight, lease)
+  redis.call('ZADD', z, now + lease, holder)
+  redis.call('HSET', w, holder, weight)
+  redis.call('PEXPIRE', z, lease * 2)
+  redis.call('PEXPIRE', w, lease * 2)
+end`;
+
 /** KEYS: lease zset, weight hash per pool. ARGV: weight, holder, leaseMs, n, capacity per pool. Returns 0 or the full pool's index. */
 export const TRY_ACQUIRE = `${now}
 ${poolUse}
+${hold}
 local weight, holder, lease, n = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 for i = 1, n do
   if used(KEYS[2 * i - 1], KEYS[2 * i]) + weight > tonumber(ARGV[4 + i]) then return i end
 end
-for i = 1, n do
-  redis.call('ZADD', KEYS[2 * i - 1], now + lease, holder)
-  redis.call('HSET', KEYS[2 * i], holder, weight)
-  redis.call('PEXPIRE', KEYS[2 * i - 1], lease * 2)
-  redis.call('PEXPIRE', KEYS[2 * i], lease * 2)
-end
+for i = 1, n do hold(KEYS[2 * i - 1], KEYS[2 * i], holder, weight, lease) end
 return 0`;
 
 /** KEYS: lease zset, weight hash per pool. ARGV: holder, weight, leaseMs. Extends (or restores) a lease. */
 export const RENEW = `${now}
+${hold}
 local holder, weight, lease = ARGV[1], ARGV[2], tonumber(ARGV[3])
-for i = 1, #KEYS / 2 do
-  redis.call('ZADD', KEYS[2 * i - 1], now + lease, holder)
-  redis.call('HSET', KEYS[2 * i], holder, weight)
-  redis.call('PEXPIRE', KEYS[2 * i - 1], lease * 2)
-  redis.call('PEXPIRE', KEYS[2 * i], lease * 2)
-end
+for i = 1, #KEYS / 2 do hold(KEYS[2 * i - 1], KEYS[2 * i], holder, weight, lease) end
 return 1`;
 
 /** KEYS: lease zset, weight hash per pool. ARGV: holder, channel. */
