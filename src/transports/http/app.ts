@@ -4,8 +4,8 @@ import type { HttpConfig } from "../../config/schema.js";
 import type { UserConfig } from "../../config/users.js";
 import type { Registry } from "prom-client";
 import type { Runtime } from "../../runtime.js";
-import { authenticate, isLoopback, type Identity } from "./auth.js";
-import { floodLimiter } from "./flood.js";
+import { identityOf, isLoopback } from "./auth.js";
+import { floodLimiter, type FloodMemo } from "./flood.js";
 import type { SessionRegistry } from "./sessions.js";
 import { sseHandlers } from "./sse.js";
 import { streamableHandler } from "./streamable.js";
@@ -16,6 +16,7 @@ export interface AppDeps {
   users: readonly UserConfig[] | undefined;
   registry: SessionRegistry;
   metrics: Registry;
+  flood: FloodMemo;
 }
 
 /** Largest JSON body: a command and its stdin at their limits, plus the JSON-RPC envelope. */
@@ -35,7 +36,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(originCheck(http.allowed_origins, runtime));
   app.get("/healthz", (_req, res) => void res.json({ status: "ok", accepting: runtime.accepting() }));
   app.use(identify(users, runtime));
-  app.use(floodLimiter(runtime.store, { ratePerMinute: http.requests_per_minute, burst: http.burst_size }, runtime.counters));
+  app.use(floodLimiter(runtime.store, { ratePerMinute: http.requests_per_minute, burst: http.burst_size }, runtime.counters, deps.flood));
   app.get("/metrics", async (_req, res) => {
     res.setHeader("Content-Type", deps.metrics.contentType);
     res.send(await deps.metrics.metrics());
@@ -61,18 +62,14 @@ function originCheck(allowed: readonly string[], runtime: Runtime) {
 
 function identify(users: readonly UserConfig[] | undefined, runtime: Runtime) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!users) {
-      res.locals.identity = { key: `address:${req.ip ?? "unknown"}` } satisfies Identity;
-      return next();
-    }
-    const user = authenticate(req.header("authorization"), users);
-    if (!user) {
+    const identity = identityOf(req.header("authorization"), req.ip, users);
+    if (!identity) {
       runtime.counters.countHttpRejected(401);
       res.setHeader("WWW-Authenticate", 'Bearer realm="cmdgate"');
       res.status(401).json({ error: "unauthorized", message: "Send Authorization: Bearer <token> for a configured user." });
       return;
     }
-    res.locals.identity = { key: `user:${user.name}`, user } satisfies Identity;
+    res.locals.identity = identity;
     next();
   };
 }

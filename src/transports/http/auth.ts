@@ -26,3 +26,10 @@ const loopback = new Set(["127.0.0.1", "::1", "localhost"]);
 
 /** Only addresses count: a host name such as 127.example.com may resolve anywhere. */
 export const isLoopback = (host: string): boolean => loopback.has(host) || (isIPv4(host) && host.startsWith("127."));
+
+/** The identity a request speaks for: its user when users are configured (null when none matches), else its address. */
+export function identityOf(authorization: string | undefined, address: string | undefined, users: readonly UserConfig[] | undefined): Identity | null {
+  if (!users) return { key: `address:${address ?? "unknown"}` };
+  const user = authenticate(authorization, users);
+  return user ? { key: `user:${user.name}`, user } : null;
+}

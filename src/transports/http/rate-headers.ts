@@ -1,4 +1,4 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 import type { BucketPolicy } from "../../gate/token-bucket.js";
 
 /**
@@ -6,7 +6,7 @@ import type { BucketPolicy } from "../../gate/token-bucket.js";
  * quota `q` is the burst, the window `w` the time an empty bucket takes to fill; `r` is what is
  * left now and `t` the seconds until the bucket is full again.
  */
-export function setRateLimitHeaders(res: Response, policy: BucketPolicy, tokensRemaining: number): void {
+export function setRateLimitHeaders(res: Pick<ServerResponse, "setHeader">, policy: BucketPolicy, tokensRemaining: number): void {
   const windowSeconds = Math.ceil((policy.burst * 60) / policy.ratePerMinute);
   const refillSeconds = Math.ceil(((policy.burst - tokensRemaining) * 60) / policy.ratePerMinute);
   res.setHeader("RateLimit-Policy", `"cmdgate";q=${policy.burst};w=${windowSeconds}`);

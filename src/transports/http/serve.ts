@@ -4,7 +4,8 @@ import { systemClock } from "../../clock.js";
 import { createMetrics } from "../../metrics/registry.js";
 import type { Runtime } from "../../runtime.js";
 import { createApp } from "./app.js";
-import { isLoopback } from "./auth.js";
+import { identityOf, isLoopback } from "./auth.js";
+import { FloodMemo, floodPrefilter } from "./flood.js";
 import { SessionRegistry } from "./sessions.js";
 
 export interface HttpServing {
@@ -32,8 +33,19 @@ export async function serveHttp(runtime: Runtime): Promise<HttpServing> {
     queued: () => runtime.gate.queued,
     sessions: () => registry.size,
   });
-  const app = createApp({ runtime, http, users, registry, metrics });
-  const server: Server = createServer(app);
+  const flood = new FloodMemo(systemClock);
+  const app = createApp({ runtime, http, users, registry, metrics, flood });
+  // Runs before the Host/Origin checks: it only ever repeats a 429 already given, which acts on
+  // nothing. Behind a trusted proxy the client address needs express's parsing: no fast path then.
+  const prefilter = http.trust_proxy
+    ? undefined
+    : floodPrefilter(flood, { ratePerMinute: http.requests_per_minute, burst: http.burst_size }, runtime.counters, (req) =>
+        identityOf(req.headers.authorization, req.socket.remoteAddress, users),
+      );
+  const server: Server = createServer((req, res) => {
+    if (prefilter && req.url !== "/healthz" && prefilter(req, res)) return;
+    app(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(http.port, http.host, resolve);
