@@ -14,7 +14,8 @@ export interface TreeLimits {
 export interface Sampler {
   /** Processes numbered `minPid` or above. */
   scan(minPid: number): ProcSample[];
-  markerOf(pid: number): string | null;
+  /** The process's marker; null when it has none, undefined when that cannot be told now. */
+  markerOf(pid: number): string | null | undefined;
   /** Private resident bytes of a tree member (its sample's rssBytes when not given). */
   privateRss?(pid: number): number | undefined;
 }
@@ -28,10 +29,19 @@ export const procSampler = (units: SystemUnits = defaultUnits): Sampler => ({
 /** Where there is no /proc: nothing is measured, so only the process group is contained. */
 export const emptySampler: Sampler = { scan: () => [], markerOf: () => null };
 
+/** One scan of a tree: its live pids, and how many processes could not be told ours or not yet. */
+export interface TreeScan {
+  pids: number[];
+  /** Processes whose environment was unreadable (mid-exec): a kill sweep must look again. */
+  undecided: number;
+}
+
 export interface Watch {
   readonly usage: TreeUsage;
-  /** Scans now and returns the pids of the tree (for a kill sweep). */
+  /** Scans now and returns the pids of the tree (for a kill). */
   membersNow(): number[];
+  /** Scans now, also counting undecided processes (for the final sweep). */
+  scanNow(): TreeScan;
   stop(): void;
 }
 
@@ -63,7 +73,8 @@ export class TreeMonitor {
     this.timer ??= setInterval(() => this.tick(), this.intervalMs).unref();
     return {
       usage: entry.account.usage,
-      membersNow: () => this.scanFor(entry),
+      membersNow: () => this.scanFor(entry).pids,
+      scanNow: () => this.scanFor(entry),
       stop: () => this.unwatch(entry),
     };
   }
@@ -72,7 +83,7 @@ export class TreeMonitor {
   tick(): void {
     const { samples, children } = this.scan();
     for (const entry of this.watched) {
-      entry.account.update(samples, children, (s) => this.markerOf(s), this.refine);
+      entry.account.update(samples, children, (s) => this.markerOf(s) ?? null, this.refine);
       const reason = exceeded(entry.account.usage, entry.limits);
       if (reason && !entry.tripped) {
         entry.tripped = true;
@@ -81,9 +92,16 @@ export class TreeMonitor {
     }
   }
 
-  private scanFor(entry: Watched): number[] {
+  private scanFor(entry: Watched): TreeScan {
     const { samples, children } = this.scan();
-    return entry.account.update(samples, children, (s) => this.markerOf(s), this.refine);
+    let undecided = 0;
+    const markerOf = (sample: ProcSample): string | null => {
+      const marker = this.markerOf(sample);
+      // Zombies and kernel threads (children of kthreadd, pid 2) never show an environment.
+      if (marker === undefined && !sample.zombie && sample.ppid !== 2) undecided += 1;
+      return marker ?? null;
+    };
+    return { pids: entry.account.update(samples, children, markerOf, this.refine), undecided };
   }
 
   /** Replaces a member's RSS by its private part, once per sample. */
@@ -110,14 +128,17 @@ export class TreeMonitor {
     return { samples, children };
   }
 
-  /** Reads a process's environment once in its life; the marker cannot change afterwards in a way we rely on. */
-  private markerOf(sample: ProcSample): string | null {
+  /**
+   * Reads a process's environment once in its life; the marker cannot change afterwards in a way
+   * we rely on. An answer of "cannot tell now" (mid-exec) is not kept: caching it as unmarked let
+   * an orphan that was read at the wrong moment escape every later sweep.
+   */
+  private markerOf(sample: ProcSample): string | null | undefined {
     const key = procKey(sample);
-    let marker = this.markers.get(key);
-    if (marker === undefined) {
-      marker = this.sampler.markerOf(sample.pid);
-      this.markers.set(key, marker);
-    }
+    const known = this.markers.get(key);
+    if (known !== undefined) return known;
+    const marker = this.sampler.markerOf(sample.pid);
+    if (marker !== undefined) this.markers.set(key, marker);
     return marker;
   }
 

@@ -75,14 +75,21 @@ export function scanProc(units: SystemUnits = defaultUnits, minPid = 0, root = "
   return samples;
 }
 
-/** The value of `name` in the process's environment, or null (also when it is unreadable). */
-export function readEnvValue(pid: number, name: string, root = "/proc"): string | null {
+/**
+ * The value of `name` in the process's environment: null when the environment does not hold it
+ * or belongs to another user (our commands run as us), undefined when it cannot be read now. An
+ * empty environment counts as unreadable: the kernel shows one while a process is in the middle
+ * of exec, and for zombies and kernel threads.
+ */
+export function readEnvValue(pid: number, name: string, root = "/proc"): string | null | undefined {
   let environ: string;
   try {
     environ = readFileSync(`${root}/${pid}/environ`, "latin1");
-  } catch {
-    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "EACCES" || code === "EPERM" ? null : undefined;
   }
+  if (environ === "") return undefined;
   const key = `${name}=`;
   const start = environ.startsWith(key) ? 0 : environ.indexOf(`\0${key}`) + 1;
   if (start === 0 && !environ.startsWith(key)) return null;

@@ -80,7 +80,7 @@ export class Run {
     const durationMs = Math.round(performance.now() - this.startMs);
     for (const timer of this.timers) clearTimeout(timer);
     // Background, nohup'd and setsid'd children end with the call; then the pipes close.
-    if (!(await sweepTree(this.pid, () => this.watch.membersNow()))) this.parts.onSweepFailed(this.watch.membersNow());
+    if (!(await sweepTree(this.pid, () => this.watch.scanNow()))) this.parts.onSweepFailed(this.watch.membersNow());
     this.watch.stop();
     await drain([this.subprocess.stdout, this.subprocess.stderr]);
     const reason = this.reason ?? (signal === "SIGXCPU" ? "cpu_limit" : null);

@@ -8,15 +8,17 @@ import { MB, SERVER_PID, proc, sorted, units } from "./fixtures.js";
 class FakeSampler implements Sampler {
   procs: ProcSample[] = [];
   marked = new Map<number, string>();
+  /** Pids whose environment cannot be read yet (between fork and the end of exec). */
+  unreadable = new Set<number>();
   readonly scans: number[] = [];
   readonly markerReads: number[] = [];
   scan(minPid: number): ProcSample[] {
     this.scans.push(minPid);
     return this.procs.map((sample) => ({ ...sample }));
   }
-  markerOf(pid: number): string | null {
+  markerOf(pid: number): string | null | undefined {
     this.markerReads.push(pid);
-    return this.marked.get(pid) ?? null;
+    return this.unreadable.has(pid) ? undefined : (this.marked.get(pid) ?? null);
   }
 }
 
@@ -103,6 +105,20 @@ describe("TreeMonitor.tick", () => {
     sampler.procs = [proc(100, SERVER_PID), proc(101, 100), proc(105, 1), proc(200, SERVER_PID), proc(300, SERVER_PID, { startTicks: 777 })];
     monitor.tick();
     expect(sampler.markerReads.slice(5)).toEqual([300]);
+    monitor.close();
+  });
+
+  it("asks again for a marker it could not read, so an orphan caught mid-exec is still found", () => {
+    const { sampler, monitor, watch } = setup();
+    const handle = watch(100);
+    sampler.procs = [proc(100, SERVER_PID), proc(105, 1)];
+    sampler.unreadable.add(105);
+    monitor.tick();
+    expect(handle.usage.processes).toBe(1);
+    sampler.unreadable.delete(105);
+    sampler.marked.set(105, "job-100");
+    expect(sorted(handle.membersNow())).toEqual([100, 105]);
+    expect(sampler.markerReads.filter((pid) => pid === 105)).toEqual([105, 105]);
     monitor.close();
   });
 

@@ -121,13 +121,16 @@ describe("against a fake /proc", () => {
     expect(readEnvValue(5150, "EQ", root)).toBe("a=b=c");
   });
 
-  it("readEnvValue returns null for a missing variable, a longer name's suffix or an unreadable environ", () => {
+  it("readEnvValue returns null for a missing variable or a longer name's suffix", () => {
     expect(readEnvValue(4242, "USER", root)).toBeNull();
     expect(readEnvValue(4242, "JOB", root)).toBeNull();
     expect(readEnvValue(7001, "CMDGATE_JOB", root)).toBeNull();
-    expect(readEnvValue(6000, "CMDGATE_JOB", root)).toBeNull();
-    expect(readEnvValue(7000, "CMDGATE_JOB", root)).toBeNull();
-    expect(readEnvValue(99999, "CMDGATE_JOB", root)).toBeNull();
+  });
+
+  it("readEnvValue cannot tell for an empty environ (mid-exec, zombie) or an unreadable one", () => {
+    expect(readEnvValue(6000, "CMDGATE_JOB", root)).toBeUndefined();
+    expect(readEnvValue(7000, "CMDGATE_JOB", root)).toBeUndefined();
+    expect(readEnvValue(99999, "CMDGATE_JOB", root)).toBeUndefined();
   });
 
   it("pidsWrapped compares with the last pid handed out, and assumes a wrap when it cannot tell", () => {
