@@ -47,8 +47,28 @@ export function createApp(deps: AppDeps): express.Express {
   const sse = sseHandlers(runtime, deps.registry);
   app.get("/sse", sse.open);
   app.post("/messages", sse.message);
+  app.use(jsonErrors(runtime));
   return app;
 }
+
+/**
+ * Last: a body that is not JSON (400), too large (413) or anything unexpected answers in JSON like
+ * every other refusal, never with express's HTML page and its stack trace.
+ */
+function jsonErrors(runtime: Runtime) {
+  return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    const status = statusOf(error);
+    if (status >= 500) runtime.log.error("http request failed", { error: error instanceof Error ? error.message : String(error) });
+    if (res.headersSent) return void res.end();
+    const message = status < 500 && error instanceof Error ? error.message : "Internal error; the server log has the details.";
+    res.status(status).json({ error: status === 413 ? "payload_too_large" : status < 500 ? "bad_request" : "internal_error", message });
+  };
+}
+
+const statusOf = (error: unknown): number => {
+  const status = typeof error === "object" && error !== null && "status" in error ? error.status : undefined;
+  return typeof status === "number" && status >= 400 && status < 600 ? status : 500;
+};
 
 /** A browser page on a foreign origin must not drive the server (MCP spec, DNS rebinding). */
 function originCheck(allowed: readonly string[], runtime: Runtime) {

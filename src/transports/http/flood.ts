@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import type { Clock } from "../../clock.js";
 import type { Counters } from "../../metrics/counters.js";
-import type { GateStore } from "../../gate/store.js";
+import { StoreUnavailableError, type GateStore } from "../../gate/store.js";
 import { retryAfterSeconds, type BucketPolicy } from "../../gate/token-bucket.js";
 import type { Identity } from "./auth.js";
 import { setRateLimitHeaders } from "./rate-headers.js";
@@ -47,12 +47,18 @@ export const floodKey = (identity: Identity): string => `http:${identity.key}`;
 /**
  * Transport-level flood protection, before any body is read or JSON-RPC parsed: one token bucket
  * per identity, the same algorithm and store as the tool-level buckets. Over it: 429 with
- * Retry-After; every answer carries the RateLimit fields.
+ * Retry-After; every answer carries the RateLimit fields. When the store is unreachable the request
+ * goes on: the tools then answer with their structured `unavailable`, which an agent can act on,
+ * where a transport error would tell it nothing.
  */
 export function floodLimiter(store: GateStore, policy: BucketPolicy, counters: Counters, memo: FloodMemo) {
   return async (_req: Request, res: Response, next: NextFunction): Promise<void> => {
     const key = floodKey(res.locals.identity as Identity);
-    const taken = await store.takeTokens([{ key, scope: "user", policy }], 1);
+    const taken = await store.takeTokens([{ key, scope: "user", policy }], 1).catch((error: unknown) => {
+      if (error instanceof StoreUnavailableError) return undefined;
+      throw error;
+    });
+    if (!taken) return next();
     if (taken.ok) {
       setRateLimitHeaders(res, policy, taken.tokensRemaining);
       next();
