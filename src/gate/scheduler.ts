@@ -117,9 +117,13 @@ export class Scheduler {
     return position;
   }
 
+  /** Frees slots and re-examines the queue, also when the store failed: waiters then learn so now. */
   async release(claims: SlotClaim[], weight: number, holder: string): Promise<void> {
-    await this.store.release(claims, weight, holder);
-    await this.pump();
+    try {
+      await this.store.release(claims, weight, holder);
+    } finally {
+      await this.pump();
+    }
   }
 
   /** Re-examines the queue, e.g. after a capacity change. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
 import { MemoryStore } from "../../../src/gate/memory-store.js";
 import { Scheduler, type SlotRequest, type WaitOutcome } from "../../../src/gate/scheduler.js";
-import type { SlotClaim } from "../../../src/gate/store.js";
+import { StoreUnavailableError, type SlotClaim } from "../../../src/gate/store.js";
 import { fakeClock, globalPool, sessionPool, track, type Tracked } from "./fixtures.js";
 
 const MAX_WAIT_MS = 10_000;
@@ -33,7 +33,34 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
+/** A memory store that can be switched off, as Redis can. */
+class FlakyStore extends MemoryStore {
+  down = false;
+  override async tryAcquire(...args: Parameters<MemoryStore["tryAcquire"]>) {
+    if (this.down) throw new StoreUnavailableError("store down");
+    return super.tryAcquire(...args);
+  }
+  override async release(...args: Parameters<MemoryStore["release"]>) {
+    if (this.down) throw new StoreUnavailableError("store down");
+    return super.release(...args);
+  }
+}
+
 describe("Scheduler", () => {
+  it("tells waiters at once when a release finds the store gone, instead of at their timeout", async () => {
+    const store = new FlakyStore(fakeClock);
+    const scheduler = new Scheduler(store, fakeClock, { maxQueued: 5, maxQueuedPerFlow: 3, maxWaitMs: MAX_WAIT_MS });
+    const claims = (flow: string) => [globalPool(1), sessionPool(flow, 1)];
+    await scheduler.acquire({ id: "1", flow: "a", priority: 5, weight: 1, claims: claims("a") });
+    const waiting = track(scheduler.acquire({ id: "2", flow: "b", priority: 5, weight: 1, claims: claims("b") }));
+    await jest.advanceTimersByTimeAsync(0);
+    store.down = true;
+    await expect(scheduler.release(claims("a"), 1, "1")).rejects.toThrow(StoreUnavailableError);
+    expect(waiting.value()).toEqual({ admitted: false, reason: "unavailable", scope: "global" });
+    expect(scheduler.queued).toBe(0);
+  });
+
+
   it("runs up to capacity at once and queues the rest", async () => {
     const { store, scheduler, ask } = setup(2);
     const calls = [ask("1", "a"), ask("2", "b"), ask("3", "c")];
