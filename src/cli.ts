@@ -125,9 +125,9 @@ async function main(argv: string[]): Promise<void> {
     .command("hash-token")
     .description("print the token_sha256 of a user token (reads the token from stdin, or the argument)")
     .argument("[token]", "the token (prefer stdin: arguments show in ps and shell history)")
-    .action(async (token?: string) => {
+    .action(async (token: string | undefined, _options: unknown, command: Command) => {
       const value = token ?? (await readStdin()).trim();
-      if (!value) throw new ConfigError("hash-token", ["no token given"]);
+      if (!value) command.error("no token given: pipe it on stdin or pass it as the argument", { exitCode: 2 });
       process.stdout.write(`${hashToken(value)}\n`);
     });
   await program.parseAsync(argv);

@@ -2,10 +2,11 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { userPool } from "../commands/identity.js";
 import type { UserConfig } from "../config/users.js";
+import { unavailable } from "../gate/refusals.js";
 import { StoreUnavailableError } from "../gate/store.js";
 import { retryAfterSeconds } from "../gate/token-bucket.js";
 import type { Runtime } from "../runtime.js";
-import { errorFields, success } from "./results.js";
+import { errorFields, refusal, success } from "./results.js";
 import type { SessionContext } from "./session.js";
 import { chargeStatus } from "./status-charge.js";
 
@@ -88,10 +89,10 @@ export function registerGetRateLimits(server: McpServer, runtime: Runtime, sessi
       const refused = await chargeStatus(runtime, session);
       if (refused) return refused;
       const limits = await rateLimits(runtime, session).catch((error: unknown) => {
-        if (error instanceof StoreUnavailableError) return { session_id: session.id, error: "unavailable", message: error.message, retry_after: 2 };
+        if (error instanceof StoreUnavailableError) return unavailable(error.message);
         throw error;
       });
-      if ("error" in limits) return success(limits, `The shared limit store is unreachable: ${limits.message}`);
+      if ("error" in limits) return refusal(limits);
       return success(limits, `${limits.tokens_remaining} of ${limits.burst_size} calls left (refill ${limits.requests_per_minute}/min); next call ${limits.retry_after === 0 ? "passes now" : `passes in ${limits.retry_after} s`}.\n${JSON.stringify(limits)}`);
     },
   );

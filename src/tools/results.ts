@@ -8,9 +8,9 @@ import type { ToolError } from "../errors.js";
  * instead of showing the agent `retry_after`.
  */
 export const errorFields = {
-  error: z.string().optional().describe("Stable error code when the call was refused: rate_limited, concurrency_limited, invalid_request, spawn_failed, shutting_down."),
+  error: z.string().optional().describe("Stable error code when the call was refused: rate_limited, concurrency_limited, invalid_request, spawn_failed, shutting_down, unavailable, unknown_job."),
   message: z.string().optional(),
-  retry_after: z.number().optional().describe("Seconds after which a retry passes (rate_limited)."),
+  retry_after: z.number().optional().describe("Seconds after which a retry may pass (rate_limited, unavailable)."),
   reason: z.string().optional().describe("Why no slot was given (concurrency_limited)."),
   queue_position: z.number().optional(),
   estimated_wait_seconds: z.number().optional(),

@@ -43,7 +43,7 @@ export async function serveHttp(runtime: Runtime): Promise<HttpServing> {
         identityOf(req.headers.authorization, req.socket.remoteAddress, users),
       );
   const server: Server = createServer((req, res) => {
-    if (prefilter && req.url !== "/healthz" && prefilter(req, res)) return;
+    if (prefilter && !req.url?.startsWith("/healthz") && prefilter(req, res)) return;
     app(req, res);
   });
   await new Promise<void>((resolve, reject) => {

@@ -55,6 +55,8 @@ describeWithRedis("HTTP while Redis is down (on_unavailable: reject)", () => {
     expect(refused.isError).toBe(true);
     expect(refused.data).toMatchObject({ error: "unavailable", retry_after: 2 });
     expect((await call(client, "get_queue_status")).data).toMatchObject({ store: { kind: "redis", reachable: false } });
+    const limits = await call(client, "get_rate_limits");
+    expect([limits.isError, limits.data]).toEqual([true, expect.objectContaining({ error: "unavailable", retry_after: 2 })]);
     const { client: late } = await streamableClient(fixture.serving.url);
     expect((await call(late, "execute_command", { command: "true" })).data).toMatchObject({ error: "unavailable" });
     await Promise.all([client.close(), late.close()]);
