@@ -37,7 +37,7 @@ export const execSchema = z
     max_command_bytes: positiveInt(65_536, "Longest accepted command string."),
     max_stdin_bytes: positiveInt(1_048_576, "Largest accepted `stdin` argument."),
     monitor_interval_ms: positiveInt(500, "How often one /proc scan measures every running command's tree (a limit is acted on within about this long)."),
-    shutdown_grace_seconds: positiveNumber(5, "On SIGTERM/SIGINT, running commands get this long before they are killed."),
+    shutdown_grace_seconds: positiveNumber(5, "On SIGTERM/SIGINT, running commands get this long to finish; then SIGTERM, and SIGKILL kill_grace_seconds later."),
   })
   .prefault({});
 

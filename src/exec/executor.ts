@@ -67,7 +67,11 @@ export class Executor {
     }
   }
 
-  /** Gives running commands `graceMs` to finish, then kills what is left (termination_reason "shutdown"). */
+  /**
+   * Gives running commands `graceMs` to finish, then stops what is left like any other stop:
+   * SIGTERM so it can clean up, SIGKILL after `killGraceMs` (termination_reason "shutdown").
+   * No grace at all means SIGKILL at once.
+   */
   async stopAll(graceMs: number): Promise<void> {
     const runs = [...this.runs];
     if (runs.length === 0) return;
@@ -75,7 +79,8 @@ export class Executor {
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
     await Promise.race([Promise.all(runs.map((run) => run.finished)), grace]);
     clearTimeout(timer);
-    await Promise.all([...this.runs].map((run) => run.stop("shutdown", 0)));
+    const killGraceMs = graceMs > 0 ? this.deps.killGraceMs : 0;
+    await Promise.all([...this.runs].map((run) => run.stop("shutdown", killGraceMs)));
   }
 }
 
