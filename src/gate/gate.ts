@@ -193,6 +193,7 @@ export class Gate {
     if (shedFrom !== undefined) {
       this.scheduler.shed((request) => request.priority >= shedFrom, { admitted: false, reason: "degraded", scope: "global" });
     }
+    this.scheduler.setGlobalCapacity(this.capacity);
     void this.scheduler.pump();
   }
 

@@ -170,6 +170,18 @@ export class Scheduler {
     return false;
   }
 
+  /**
+   * Applies a new global capacity to calls already waiting, so they wait for the capacity in force
+   * now, not the one when they queued. A call heavier than it may still run, alone.
+   */
+  setGlobalCapacity(capacity: number): void {
+    for (const { request } of this.queue.all()) {
+      request.claims.forEach((claim, i) => {
+        if (claim.scope === "global") request.claims[i] = { ...claim, capacity: Math.max(capacity, request.weight) };
+      });
+    }
+  }
+
   /** Refuses every waiting call that `shed` picks (graceful degradation drops low priorities first). */
   shed(pick: (request: SlotRequest) => boolean, outcome: WaitOutcome): number {
     const dropped = [...this.queue.all()].filter((waiter) => pick(waiter.request));

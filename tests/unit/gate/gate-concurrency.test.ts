@@ -23,6 +23,24 @@ async function fullHouse(extra: Parameters<typeof makeGate>[0] = {}) {
 }
 
 describe("Gate concurrency", () => {
+  it("waiting calls follow the capacity in force now, down and back up", async () => {
+    const { gate, first, second } = await fullHouse({ process_queue_size: 3 });
+    gate.setDegradation(1, undefined, ["test"]);
+    const queuedWhileDegraded = track(gate.admit(call("s4")));
+    await jest.advanceTimersByTimeAsync(0);
+    await first.release();
+    expect(gate.running).toBe(1);
+    expect(gate.queued).toBe(2);
+    gate.setDegradation(2, undefined, []);
+    await jest.advanceTimersByTimeAsync(0);
+    expect([gate.running, gate.queued]).toEqual([2, 1]);
+    await second.release();
+    await jest.advanceTimersByTimeAsync(0);
+    expect([gate.running, gate.queued]).toEqual([2, 0]);
+    expect(ticketOf(await queuedWhileDegraded.promise).jobId).toEqual(expect.any(String));
+  });
+
+
   it("with 2 slots and a queue of 1, runs 2, queues 1 and refuses the 4th with the documented shape", async () => {
     const { gate, store, counters, waiting } = await fullHouse();
     expect(waiting.value()).toBeUndefined();
