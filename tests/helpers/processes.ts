@@ -32,8 +32,8 @@ export async function waitUntilGone(needle: string, withinMs: number): Promise<n
 export const uniqueSeconds = (): number => 100_000 + Math.floor(Math.random() * 800_000);
 
 /** Polls `check` every 20 ms until it holds or `withinMs` passes; returns its last answer. */
-export async function eventually(check: () => boolean, withinMs: number): Promise<boolean> {
+export async function eventually(check: () => boolean | Promise<boolean>, withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
-  while (!check() && Date.now() < deadline) await sleep(20);
+  while (!(await check()) && Date.now() < deadline) await sleep(20);
   return check();
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Request, Response } from "express";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { isInitializeRequest, isJSONRPCRequest as isRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Runtime } from "../../runtime.js";
 import { createSessionServer } from "../../server.js";
 import type { Identity } from "./auth.js";
@@ -20,6 +20,7 @@ export function streamableHandler(runtime: Runtime, registry: SessionRegistry) {
     if (sessionId) {
       const transport = registry.lookup(sessionId, identity.key) && transports.get(sessionId);
       if (!transport) return jsonRpcError(res, 404, -32001, "Session not found");
+      cancelOnHangUp(transport, req, res);
       return transport.handleRequest(req, res, req.body);
     }
     if (req.method !== "POST" || !isInitializeRequest(req.body)) {
@@ -41,4 +42,21 @@ export function streamableHandler(runtime: Runtime, registry: SessionRegistry) {
     await session.server.connect(transport);
     await transport.handleRequest(req, res, req.body);
   };
+}
+
+/**
+ * A client that closes a POST's response stream before its answer has given up on the calls in it
+ * (the MCP spec's "HTTP stream closes"), but the SDK tells no handler. Cancel them as if the client
+ * had sent notifications/cancelled: the command is killed, or leaves the queue, and frees its slot.
+ */
+function cancelOnHangUp(transport: StreamableHTTPServerTransport, req: Request, res: Response): void {
+  if (req.method !== "POST") return;
+  const ids = (Array.isArray(req.body) ? req.body : [req.body]).filter(isRequest).map((message) => message.id);
+  if (ids.length === 0) return;
+  res.once("close", () => {
+    if (res.writableFinished) return;
+    for (const requestId of ids) {
+      transport.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId, reason: "the client closed the HTTP stream" } });
+    }
+  });
 }
