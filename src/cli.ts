@@ -10,7 +10,6 @@ import { createLogger } from "./log.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 import { SERVER_VERSION } from "./server.js";
 import { hashToken } from "./transports/http/auth.js";
-import { checkExposure, serveHttp } from "./transports/http/serve.js";
 import { serveStdio } from "./transports/stdio.js";
 
 /** The package's own mcp.config.json, beside dist/: the default config when none is named. */
@@ -64,6 +63,9 @@ async function serve(options: ServeOptions): Promise<void> {
   // an unreachable one is logged and retried in the background, and calls say so meanwhile.
   await runtime.store.ready().catch((error: Error) => log.error("starting without the shared store", { error: error.message }));
   if (options.transport === "http") {
+    // Loaded only for HTTP: express and the metrics stack would otherwise add tens of MB to a stdio
+    // server, and every spawn copies the page tables of the server's memory (fork cost grows with it).
+    const { checkExposure, serveHttp } = await import("./transports/http/serve.js");
     const exposure = checkExposure(runtime);
     if (exposure) {
       await runtime.shutdown(0);
