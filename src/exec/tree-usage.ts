@@ -5,6 +5,7 @@ export interface TreeUsage {
   rssBytes: number;
   maxRssBytes: number;
   cpuSeconds: number;
+  /** Processes holding a pid, zombies included: pids are what a fork bomb exhausts. */
   processes: number;
   processesMax: number;
 }
@@ -94,18 +95,18 @@ export class TreeAccount {
   private measure(samples: Map<number, ProcSample>): void {
     let rss = 0;
     let ticks = this.lostTicks;
-    let alive = 0;
+    let holding = 0;
     for (const member of this.members.values()) {
       const sample = samples.get(member.pid);
       rss += sample?.rssBytes ?? 0;
       ticks += member.cpuTicks;
-      if (sample && !sample.zombie) alive += 1;
+      if (sample) holding += 1;
     }
     const u = this.usage;
     u.rssBytes = rss;
     u.maxRssBytes = Math.max(u.maxRssBytes, rss);
     u.cpuSeconds = Math.max(u.cpuSeconds, ticks / this.units.ticksPerSecond);
-    u.processes = alive;
-    u.processesMax = Math.max(u.processesMax, alive);
+    u.processes = holding;
+    u.processesMax = Math.max(u.processesMax, holding);
   }
 }

@@ -110,13 +110,20 @@ describe("TreeAccount", () => {
     expect(tree.usage).toEqual({ rssBytes: 5 * MB, maxRssBytes: 30 * MB, cpuSeconds: 0.8, processes: 1, processesMax: 3 });
   });
 
-  it("leaves zombies out of the returned pids and the live count, but counts their CPU", () => {
+  it("leaves zombies out of the returned pids (nothing to kill) but counts their pids and CPU", () => {
     const tree = account();
     const pids = apply(tree, [proc(ROOT, SERVER_PID, { cpuTicks: 10, rssBytes: MB }), proc(101, ROOT, { cpuTicks: 5, zombie: true })]);
     expect(pids).toEqual([100]);
-    expect(tree.usage).toEqual({ rssBytes: MB, maxRssBytes: MB, cpuSeconds: 0.15, processes: 1, processesMax: 1 });
+    expect(tree.usage).toEqual({ rssBytes: MB, maxRssBytes: MB, cpuSeconds: 0.15, processes: 2, processesMax: 2 });
     expect(apply(tree, [proc(ROOT, SERVER_PID, { cpuTicks: 15, zombie: true })])).toEqual([]);
-    expect(tree.usage).toMatchObject({ cpuSeconds: 0.15, processes: 0 });
+    expect(tree.usage).toMatchObject({ cpuSeconds: 0.15, processes: 1 });
+  });
+
+  it("counts a pile of unreaped zombies against the process limit, as a fork bomb leaves them", () => {
+    const tree = account();
+    const zombies = Array.from({ length: 300 }, (_, i) => proc(1000 + i, ROOT, { zombie: true }));
+    apply(tree, [proc(ROOT, SERVER_PID), ...zombies]);
+    expect(tree.usage.processes).toBe(301);
   });
 
   it("lowestPid is the root's until a member has a lower pid (after a wrap), and again once it is gone", () => {
