@@ -5,6 +5,7 @@ import type { Config } from "./config/schema.js";
 import { runCommand, type CommandDeps, type CommandOutcome, type CommandRequest } from "./commands/run-command.js";
 import { startAdaptive, type LoadSource } from "./commands/adaptive-loop.js";
 import { compileRules } from "./commands/classify.js";
+import { openPidsCgroups, type PidsCgroups } from "./exec/cgroup.js";
 import { Executor } from "./exec/executor.js";
 import { TreeMonitor, emptySampler, procSampler, type Sampler } from "./exec/monitor.js";
 import { procAvailable } from "./exec/procfs.js";
@@ -57,6 +58,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const store = options.store ?? createStore(config, clock, log);
   const gate = new Gate({ limits: config.limits, store, clock, counters });
   const monitor = new TreeMonitor(options.sampler ?? (procAvailable() ? procSampler() : emptySampler), config.exec.monitor_interval_ms);
+  const containment = startContainment(instanceId, options.watchdog ?? true, config.exec, log);
   const executor = new Executor({
     shell: config.exec.shell,
     envAllowlist: config.exec.env_allowlist,
@@ -65,8 +67,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     monitor,
     instanceId,
     log,
+    cgroups: containment.cgroups,
   });
-  const watchdog = startContainment(instanceId, options.watchdog ?? true, config.exec.shell, log);
   const sweeper = setInterval(() => store.sweep(), SWEEP_INTERVAL_MS).unref();
   const stopAdaptive = config.adaptive.enabled ? startAdaptive(config.adaptive, gate, log, options.loadSource) : () => undefined;
   let accepting = true;
@@ -99,7 +101,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       await Promise.allSettled([...inflight]);
       monitor.close();
       gate.close();
-      watchdog?.close();
+      containment.cgroups?.close();
+      containment.watchdog?.close();
       await store.close();
     },
   };
@@ -114,13 +117,21 @@ function createStore(config: Config, clock: Clock, log: Logger): GateStore {
   return config.redis.on_unavailable === "local" ? new LocalFallbackStore(shared, new MemoryStore(clock), log) : shared;
 }
 
-function startContainment(instanceId: string, wanted: boolean, shell: string, log: Logger): Watchdog | undefined {
+interface Containment {
+  watchdog?: Watchdog;
+  cgroups?: PidsCgroups;
+}
+
+function startContainment(instanceId: string, wanted: boolean, exec: Config["exec"], log: Logger): Containment {
   if (!procAvailable()) {
     log.warn("containment degraded: no /proc, so escaped children (setsid, double fork) are not found and tree limits are not measured; process groups are still killed");
-    return undefined;
+    return {};
   }
-  if (!wanted) return undefined;
-  const watchdog = startWatchdog(instanceId, shell, (error) => log.error("watchdog failed: commands may outlive a crashed server", { error: error.message }));
-  log.info("containment ready", { instance_id: instanceId, watchdog_pid: watchdog.pid, tree_monitor: "/proc", kernel_cpu_limit: "ulimit -t" });
-  return watchdog;
+  const opened = exec.cgroups === "auto" ? openPidsCgroups(instanceId) : "exec.cgroups is off";
+  const cgroups = typeof opened === "string" ? undefined : opened;
+  const onError = (error: Error) => log.error("watchdog failed: commands may outlive a crashed server", { error: error.message });
+  const watchdog = wanted ? startWatchdog(instanceId, exec.shell, onError, cgroups?.dir) : undefined;
+  const kernelProcessLimit = cgroups ? "cgroup v1 pids" : `none (${opened as string})`;
+  log.info("containment ready", { instance_id: instanceId, watchdog_pid: watchdog?.pid ?? null, tree_monitor: "/proc", kernel_cpu_limit: "ulimit -t", kernel_process_limit: kernelProcessLimit });
+  return { watchdog, cgroups };
 }

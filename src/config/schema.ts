@@ -38,6 +38,10 @@ export const execSchema = z
     max_stdin_bytes: positiveInt(1_048_576, "Largest accepted `stdin` argument."),
     monitor_interval_ms: positiveInt(500, "How often one /proc scan measures every running command's tree (a limit is acted on within about this long)."),
     shutdown_grace_seconds: positiveNumber(5, "On SIGTERM/SIGINT, running commands get this long to finish; then SIGTERM, and SIGKILL kill_grace_seconds later."),
+    cgroups: z
+      .enum(["auto", "off"])
+      .default("auto")
+      .describe("auto: where a cgroup v1 pids hierarchy is writable, put each command in its own cgroup, so the kernel stops a fork bomb and membership cannot be shed; off: never."),
   })
   .prefault({});
 

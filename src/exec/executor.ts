@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { execa } from "execa";
 import type { Logger } from "../log.js";
+import type { PidsCgroups } from "./cgroup.js";
 import { commandEnv } from "./env.js";
 import type { TreeMonitor } from "./monitor.js";
 import { HeadTailBuffer } from "./output-buffer.js";
@@ -16,6 +17,8 @@ export interface ExecutorDeps {
   /** Prefix of every marker this server hands out, so its watchdog can find them all. */
   instanceId: string;
   log: Logger;
+  /** Per-command pids cgroups, where the machine offers them. */
+  cgroups?: PidsCgroups;
 }
 
 /**
@@ -36,7 +39,9 @@ export class Executor {
     const cwdProblem = spec.cwd === undefined ? null : await checkDirectory(spec.cwd);
     if (cwdProblem) return { ok: false, error: "invalid_request", message: cwdProblem };
     const marker = `${this.deps.instanceId}:${spec.jobId}`;
-    const subprocess = execa(this.deps.shell, ["-c", withCpuLimit(spec.command, spec.limits.cpuSeconds)], {
+    const cgroup = this.deps.cgroups?.create(kernelTaskLimit(spec.limits.maxProcesses)) ?? undefined;
+    const script = (cgroup?.enter ?? "") + withCpuLimit(spec.command, spec.limits.cpuSeconds);
+    const subprocess = execa(this.deps.shell, ["-c", script], {
       cwd: spec.cwd,
       env: commandEnv(this.deps.serverEnv, this.deps.envAllowlist, spec.env, marker),
       extendEnv: false,
@@ -48,6 +53,7 @@ export class Executor {
       encoding: "buffer",
     });
     if (subprocess.pid === undefined) {
+      cgroup?.release();
       const failed = await subprocess;
       return { ok: false, error: "spawn_failed", message: `could not start ${this.deps.shell}: ${failed.message ?? "unknown error"}` };
     }
@@ -56,7 +62,7 @@ export class Executor {
       stderr: new HeadTailBuffer(spec.limits.maxOutputBytes),
       killGraceMs: this.deps.killGraceMs,
       onSweepFailed: (pids) => this.deps.log.error("processes survived the kill sweep", { job_id: spec.jobId, pids }),
-      watch: (onExceeded) => this.deps.monitor.watch(subprocess.pid ?? 0, marker, spec.limits, onExceeded),
+      watch: (onExceeded) => this.deps.monitor.watch(subprocess.pid ?? 0, marker, spec.limits, onExceeded, cgroup),
     });
     this.runs.add(run);
     spec.onStarted?.(run.live);
@@ -64,6 +70,7 @@ export class Executor {
       return { ok: true, result: await run.finished };
     } finally {
       this.runs.delete(run);
+      cgroup?.release();
     }
   }
 
@@ -93,6 +100,13 @@ function withCpuLimit(command: string, cpuSeconds: number): string {
   const soft = Math.ceil(cpuSeconds) + 1;
   return `ulimit -H -t ${soft + 1} 2>/dev/null; ulimit -S -t ${soft} 2>/dev/null; ${command}`;
 }
+
+/**
+ * The cgroup's `pids.max`. The kernel counts tasks, threads included (node alone runs about 11),
+ * so it sits well above the process limit: a backstop against runaway forking that the monitor,
+ * which counts processes, reaches first in any ordinary tree.
+ */
+const kernelTaskLimit = (maxProcesses: number): number => maxProcesses * 4 + 64;
 
 export async function checkDirectory(cwd: string): Promise<string | null> {
   try {

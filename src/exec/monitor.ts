@@ -1,4 +1,5 @@
 import { MARKER_VARIABLE } from "./env.js";
+import type { CommandCgroup } from "./cgroup.js";
 import { pidsWrapped, readEnvValue, readPrivateRss, scanProc, defaultUnits, type ProcSample, type SystemUnits } from "./procfs.js";
 import { TreeAccount, procKey, type TreeUsage } from "./tree-usage.js";
 
@@ -45,12 +46,18 @@ export interface Watch {
   stop(): void;
 }
 
+/** What the monitor uses of a command's cgroup, where there is one. */
+export type KernelGroup = Pick<CommandCgroup, "members" | "refusedForks">;
+
 interface Watched {
   account: TreeAccount;
   limits: TreeLimits;
   onExceeded: (reason: LimitReason) => void;
   tripped: boolean;
+  cgroup: KernelGroup | undefined;
 }
+
+type Scan = { samples: Map<number, ProcSample>; children: Map<number, number[]> };
 
 /**
  * One loop measures every running command: one /proc scan per tick, however many commands run,
@@ -67,8 +74,8 @@ export class TreeMonitor {
     private readonly units: SystemUnits = defaultUnits,
   ) {}
 
-  watch(rootPid: number, marker: string, limits: TreeLimits, onExceeded: (reason: LimitReason) => void): Watch {
-    const entry: Watched = { account: new TreeAccount(rootPid, marker, this.units), limits, onExceeded, tripped: false };
+  watch(rootPid: number, marker: string, limits: TreeLimits, onExceeded: (reason: LimitReason) => void, cgroup?: KernelGroup): Watch {
+    const entry: Watched = { account: new TreeAccount(rootPid, marker, this.units), limits, onExceeded, tripped: false, cgroup };
     this.watched.add(entry);
     this.timer ??= setInterval(() => this.tick(), this.intervalMs).unref();
     return {
@@ -81,10 +88,11 @@ export class TreeMonitor {
 
   /** One scan for every watched tree; public so tests can drive it without timers. */
   tick(): void {
-    const { samples, children } = this.scan();
+    const scan = this.scan();
     for (const entry of this.watched) {
-      entry.account.update(samples, children, (s) => this.markerOf(s) ?? null, this.refine);
-      const reason = exceeded(entry.account.usage, entry.limits);
+      this.update(entry, scan);
+      // A fork the kernel refused at the cgroup's limit: the tree asked for more than it may have.
+      const reason = exceeded(entry.account.usage, entry.limits) ?? (entry.cgroup?.refusedForks() ? "process_limit" : null);
       if (reason && !entry.tripped) {
         entry.tripped = true;
         entry.onExceeded(reason);
@@ -93,15 +101,27 @@ export class TreeMonitor {
   }
 
   private scanFor(entry: Watched): TreeScan {
-    const { samples, children } = this.scan();
     let undecided = 0;
+    const pids = this.update(entry, this.scan(), () => (undecided += 1));
+    return { pids, undecided };
+  }
+
+  /**
+   * Applies a scan to one tree. A process in the command's cgroup is the command's whatever its
+   * environment says; the cgroup's members are also returned when the scan did not reach them.
+   */
+  private update(entry: Watched, { samples, children }: Scan, onUndecided: () => void = () => undefined): number[] {
+    const inCgroup = new Set(entry.cgroup?.members() ?? []);
     const markerOf = (sample: ProcSample): string | null => {
+      if (inCgroup.has(sample.pid)) return entry.account.marker;
       const marker = this.markerOf(sample);
       // Zombies and kernel threads (children of kthreadd, pid 2) never show an environment.
-      if (marker === undefined && !sample.zombie && sample.ppid !== 2) undecided += 1;
+      if (marker === undefined && !sample.zombie && sample.ppid !== 2) onUndecided();
       return marker ?? null;
     };
-    return { pids: entry.account.update(samples, children, markerOf, this.refine), undecided };
+    const pids = new Set(entry.account.update(samples, children, markerOf, this.refine));
+    for (const pid of inCgroup) pids.add(pid);
+    return [...pids];
   }
 
   /** Replaces a member's RSS by its private part, once per sample. */
@@ -113,7 +133,7 @@ export class TreeMonitor {
 
   private readonly refined = new WeakSet<ProcSample>();
 
-  private scan(): { samples: Map<number, ProcSample>; children: Map<number, number[]> } {
+  private scan(): Scan {
     const samples = new Map<number, ProcSample>();
     const children = new Map<number, number[]>();
     const seen = new Set<string>();

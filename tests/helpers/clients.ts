@@ -51,9 +51,15 @@ export function writeConfig(config: ConfigInput): string {
   return path;
 }
 
-/** The built CLI on stdio, spoken to by the SDK's stdio client. */
-export async function connectStdio(config: ConfigInput = {}): Promise<Connected & { transport: StdioClientTransport; stderr: () => string }> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "--config", writeConfig(config)], stderr: "pipe" });
+/**
+ * The built CLI on stdio, spoken to by the SDK's stdio client; started inside the cgroup directory
+ * `insideCgroup` when given (it then refuses to start outside it).
+ */
+export async function connectStdio(config: ConfigInput = {}, insideCgroup?: string): Promise<Connected & { transport: StdioClientTransport; stderr: () => string }> {
+  const args = [CLI, "--config", writeConfig(config)];
+  const transport = insideCgroup
+    ? new StdioClientTransport({ command: "sh", args: ["-c", `echo $$ > "${insideCgroup}/cgroup.procs" && exec "$0" "$@"`, process.execPath, ...args], stderr: "pipe" })
+    : new StdioClientTransport({ command: process.execPath, args, stderr: "pipe" });
   let stderr = "";
   transport.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -122,6 +122,30 @@ describe("TreeMonitor.tick", () => {
     monitor.close();
   });
 
+  it("counts a process in the command's cgroup as the command's, whatever its environment says", () => {
+    const { sampler, monitor } = setup();
+    const cgroup = { members: () => [107], refusedForks: () => 0 };
+    const handle = monitor.watch(100, "job-100", roomy, () => undefined, cgroup);
+    sampler.procs = [proc(100, SERVER_PID), proc(107, 1), proc(108, 1)];
+    expect(sorted(handle.membersNow())).toEqual([100, 107]);
+    expect(handle.usage.processes).toBe(2);
+    monitor.close();
+  });
+
+  it("ends the tree with process_limit once the kernel refused a fork at the cgroup's limit", () => {
+    const { sampler, monitor, reasons } = setup();
+    let refused = 0;
+    monitor.watch(100, "job-100", roomy, (reason) => reasons.push(["job-100", reason]), { members: () => [], refusedForks: () => refused });
+    sampler.procs = [proc(100, SERVER_PID)];
+    monitor.tick();
+    expect(reasons).toEqual([]);
+    refused = 7;
+    monitor.tick();
+    monitor.tick();
+    expect(reasons).toEqual([["job-100", "process_limit"]]);
+    monitor.close();
+  });
+
   it("passes the lowest root pid to scan, and 0 with nothing watched", () => {
     const { sampler, monitor, watch } = setup();
     monitor.tick();
