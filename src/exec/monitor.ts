@@ -90,7 +90,9 @@ export class TreeMonitor {
   tick(): void {
     const scan = this.scan();
     for (const entry of this.watched) {
-      this.update(entry, scan);
+      // Ticks go by marker and tree only: reading every cgroup's members each tick doubled the
+      // monitor's cost; kills and the final sweep (scanFor) do read them.
+      this.update(entry, scan, new Set());
       // A fork the kernel refused at the cgroup's limit: the tree asked for more than it may have.
       const reason = exceeded(entry.account.usage, entry.limits) ?? (entry.cgroup?.refusedForks() ? "process_limit" : null);
       if (reason && !entry.tripped) {
@@ -102,16 +104,15 @@ export class TreeMonitor {
 
   private scanFor(entry: Watched): TreeScan {
     let undecided = 0;
-    const pids = this.update(entry, this.scan(), () => (undecided += 1));
+    const pids = this.update(entry, this.scan(), new Set(entry.cgroup?.members()), () => (undecided += 1));
     return { pids, undecided };
   }
 
   /**
-   * Applies a scan to one tree. A process in the command's cgroup is the command's whatever its
-   * environment says; the cgroup's members are also returned when the scan did not reach them.
+   * Applies a scan to one tree. A process in `inCgroup` (the command's cgroup) is the command's
+   * whatever its environment says, and is returned even when the scan did not reach it.
    */
-  private update(entry: Watched, { samples, children }: Scan, onUndecided: () => void = () => undefined): number[] {
-    const inCgroup = new Set(entry.cgroup?.members() ?? []);
+  private update(entry: Watched, { samples, children }: Scan, inCgroup: ReadonlySet<number>, onUndecided: () => void = () => undefined): number[] {
     const markerOf = (sample: ProcSample): string | null => {
       if (inCgroup.has(sample.pid)) return entry.account.marker;
       const marker = this.markerOf(sample);
