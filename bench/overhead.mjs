@@ -38,23 +38,29 @@ async function inFlight(total, width, task) {
  */
 export async function overhead({ iterations = 400, throughputCalls = 400 } = {}) {
   const { client, close } = await stdioClient(generous);
+  // The same server without per-command cgroups, to show what the kernel backstop costs.
+  const plain = await stdioClient({ ...generous, exec: { cgroups: "off" } });
   const exec = () => client.callTool({ name: "execute_command", arguments: { command: "true" } });
+  const execPlain = () => plain.client.callTool({ name: "execute_command", arguments: { command: "true" } });
   const noop = () => client.callTool({ name: "get_queue_status", arguments: {} });
-  for (let i = 0; i < 30; i += 1) await Promise.all([rawSpawn(), exec(), noop()]);
+  for (let i = 0; i < 30; i += 1) await Promise.all([rawSpawn(), exec(), noop(), execPlain()]);
   const raw = [];
   const noops = [];
   const execs = [];
+  const plains = [];
   const order = [
     [raw, rawSpawn],
     [noops, noop],
     [execs, exec],
+    [plains, execPlain],
   ];
   for (let i = 0; i < iterations; i += 1) {
-    for (let k = 0; k < 3; k += 1) {
-      const [into, fn] = order[(i + k) % 3];
+    for (let k = 0; k < order.length; k += 1) {
+      const [into, fn] = order[(i + k) % order.length];
       into.push(await timed(fn));
     }
   }
+  await plain.close();
   const floor = raw.map((r, i) => r + noops[i]);
   const rawRate = await inFlight(throughputCalls, 8, rawSpawn);
   const execRate = await inFlight(throughputCalls, 8, exec);
@@ -67,6 +73,11 @@ export async function overhead({ iterations = 400, throughputCalls = 400 } = {})
     ratio_p50_vs_floor: round(median(execs) / median(floor), 3),
     ratio_p99_vs_floor: round(p99(execs) / p99(floor), 3),
     ratio_p50_vs_raw: round(median(execs) / median(raw), 3),
+    without_cgroups: {
+      execute_ms: { p50: round(median(plains), 3), p99: round(p99(plains), 3) },
+      ratio_p50_vs_floor: round(median(plains) / median(floor), 3),
+      ratio_p99_vs_floor: round(p99(plains) / p99(floor), 3),
+    },
     in_flight_8: {
       raw_per_s: round(rawRate, 1),
       execa_alone_per_s: round(execaRate, 1),

@@ -27,6 +27,7 @@ const o = results.overhead;
 const rows = [
   ["execute_command p50 / (raw spawn + no-op) p50", o.ratio_p50_vs_floor, "≤ 1.15"],
   ["execute_command p99 / (raw spawn + no-op) p99", o.ratio_p99_vs_floor, "≤ 1.5"],
+  ["  same without per-command cgroups, p50 / p99", `${o.without_cgroups.ratio_p50_vs_floor} / ${o.without_cgroups.ratio_p99_vs_floor}`, "(exec.cgroups off)"],
   ["execute_command p50 / raw spawn p50", o.ratio_p50_vs_raw, "(peers 1.2–22)"],
   ["8 in flight: calls/s vs raw spawn", o.in_flight_8.ratio, "≥ 0.9"],
   ["8 in flight: execa alone vs raw spawn", o.in_flight_8.execa_alone_ratio, "(baseline)"],
