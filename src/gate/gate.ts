@@ -101,7 +101,7 @@ export class Gate {
   private async tryAdmit(request: AdmitRequest): Promise<Admission> {
     const { sessionId } = request;
     const priority = request.priority ?? DEFAULT_PRIORITY;
-    const early = this.refuseEarly(sessionId, priority);
+    const early = this.refuseEarly(sessionId, priority, request.user?.name);
     if (early) return this.refuse(early);
     const buckets = this.claimsFor.commandBuckets(sessionId, request.user);
     const taken = await this.deps.store.takeTokens(buckets, 1);
@@ -112,7 +112,7 @@ export class Gate {
     // A weight above a pool's capacity could never run: it takes the whole pool instead.
     const weight = Math.min(request.weight ?? 1, ...claims.map((claim) => claim.capacity));
     const entry = this.jobs.add({ id, sessionId, user: request.user?.name, label: request.label, priority, state: "queued", sinceMs: this.deps.clock.now() });
-    const outcome = await this.scheduler.acquire({ id, flow: sessionId, priority, weight, claims }, request.signal, request.onQueued).catch((error: unknown) => {
+    const outcome = await this.scheduler.acquire({ id, flow: sessionId, group: request.user?.name, priority, weight, claims }, request.signal, request.onQueued).catch((error: unknown) => {
       this.jobs.remove(id);
       throw error;
     });
@@ -125,18 +125,18 @@ export class Gate {
     await this.deps.store.refundTokens(buckets, 1, taken.atMs).catch(() => undefined);
     if (outcome.reason === "unavailable") return this.refuse(unavailable("the shared store stopped answering while the call waited"));
     const waited = outcome.reason === "queue_timeout" || outcome.reason === "cancelled" || outcome.reason === "degraded";
-    const position = waited ? 0 : this.scheduler.positionForNew(sessionId, priority);
+    const position = waited ? 0 : this.scheduler.positionForNew(sessionId, priority, request.user?.name);
     const figures = { position, estimatedWaitSeconds: this.estimateSeconds(Math.max(1, position)), scope: outcome.scope };
     return this.refuse(concurrencyLimited(this.deps.limits, outcome.reason, figures));
   }
 
   /** Refusals decided before any token is taken: no room in the queue, or no hope of a slot in time. */
-  private refuseEarly(sessionId: string, priority: number): ConcurrencyLimitedError | null {
+  private refuseEarly(sessionId: string, priority: number, user: string | undefined): ConcurrencyLimitedError | null {
     if (this.shedFrom !== undefined && priority >= this.shedFrom) {
       return concurrencyLimited(this.deps.limits, "degraded", { position: 0, estimatedWaitSeconds: 0, scope: "global" });
     }
     if (this.scheduler.queued === 0 && this.jobs.running < this.capacity) return null;
-    const position = this.scheduler.positionForNew(sessionId, priority);
+    const position = this.scheduler.positionForNew(sessionId, priority, user);
     const estimatedWaitSeconds = this.estimateSeconds(position);
     const full = this.scheduler.refuseToQueue(sessionId);
     if (full) return concurrencyLimited(this.deps.limits, full.reason, { position, estimatedWaitSeconds, scope: full.scope });

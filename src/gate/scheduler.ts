@@ -17,6 +17,7 @@ interface Waiter {
   readonly request: SlotRequest;
   readonly enqueuedMs: number;
   readonly flow: string;
+  readonly group: string | undefined;
   readonly priority: number;
   finish(outcome: WaitOutcome): void;
 }
@@ -87,6 +88,7 @@ export class Scheduler {
       const waiter: Waiter = {
         request,
         flow: request.flow,
+        group: request.group,
         priority: request.priority,
         enqueuedMs: this.clock.now(),
         finish: (outcome) => {
@@ -108,9 +110,9 @@ export class Scheduler {
     return 0;
   }
 
-  /** Position a new call of this flow and priority would take. */
-  positionForNew(flow: string, priority: number): number {
-    const probe: Waiter = { request: { id: "", flow, priority, weight: 0, claims: [] }, flow, priority, enqueuedMs: 0, finish: () => {} };
+  /** Position a new call of this flow (of this owner) and priority would take. */
+  positionForNew(flow: string, priority: number, group?: string): number {
+    const probe: Waiter = { request: { id: "", flow, group, priority, weight: 0, claims: [] }, flow, group, priority, enqueuedMs: 0, finish: () => {} };
     this.queue.push(probe);
     const position = this.queue.position(probe);
     this.queue.remove(probe);

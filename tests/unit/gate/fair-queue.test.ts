@@ -3,11 +3,14 @@ import { FairQueue } from "../../../src/gate/fair-queue.js";
 
 interface Item {
   readonly flow: string;
+  readonly group?: string;
   readonly priority: number;
   readonly name: string;
 }
 
 const item = (flow: string, name: string, priority = 5): Item => ({ flow, priority, name });
+/** A call of session `flow` owned by user `group`. */
+const owned = (group: string, flow: string, name: string, priority = 5): Item => ({ group, flow, priority, name });
 
 function queueOf(items: Item[]): FairQueue<Item> {
   const queue = new FairQueue<Item>();
@@ -72,6 +75,21 @@ describe("FairQueue", () => {
     const queue = queueOf([...flood, single]);
     expect(queue.position(single)).toBe(2);
     expect(serveOneByOne(queue).indexOf("single")).toBe(1);
+  });
+
+  it("takes turns between users first, then between each user's sessions", () => {
+    const alice = ["a1", "a2", "a3"].flatMap((session) => [owned("alice", session, `${session}-1`), owned("alice", session, `${session}-2`)]);
+    const bob = [owned("bob", "b1", "b1-1"), owned("bob", "b1", "b1-2"), owned("bob", "b1", "b1-3")];
+    const order = serveOneByOne(queueOf([...alice, ...bob]));
+    expect(order).toEqual(["a1-1", "b1-1", "a2-1", "b1-2", "a3-1", "b1-3", "a1-2", "a2-2", "a3-2"]);
+  });
+
+  it("predicts with position() the order in which users' sessions are served", () => {
+    const items = [owned("alice", "a1", "x1"), owned("alice", "a2", "x2"), owned("alice", "a1", "x3"), owned("bob", "b1", "y1"), item("solo", "z1"), owned("bob", "b2", "y2", 1)];
+    const queue = queueOf(items);
+    const predicted = items.map((entry) => [entry.name, queue.position(entry)] as const);
+    const order = serveOneByOne(queue);
+    for (const [name, position] of predicted) expect(order.indexOf(name) + 1).toBe(position);
   });
 
   it("predicts with position() the order in which calls are served", () => {

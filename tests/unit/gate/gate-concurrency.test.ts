@@ -23,6 +23,27 @@ async function fullHouse(extra: Parameters<typeof makeGate>[0] = {}) {
 }
 
 describe("Gate concurrency", () => {
+  it("shares slots between users first: a user's many sessions do not outnumber another user's one", async () => {
+    const { gate } = makeGate({ max_concurrent_processes: 1, process_queue_size: 20, max_processes_per_session: 5 });
+    const user = (name: string) => ({ name, ratePerMinute: 600, burst: 100, maxProcesses: 10 });
+    const holder = ticketOf(await gate.admit(call("first")));
+    const started: string[] = [];
+    const queue = (sessionId: string, owner: string) =>
+      gate.admit(call(sessionId, { user: user(owner) })).then(async (admission) => {
+        started.push(sessionId);
+        await ticketOf(admission).release();
+      });
+    const waiting = [
+      ...["a1", "a2", "a3"].flatMap((session) => [queue(session, "alice"), queue(session, "alice")]),
+      queue("b1", "bob"),
+      queue("b1", "bob"),
+    ];
+    await jest.advanceTimersByTimeAsync(0);
+    await holder.release();
+    await Promise.all(waiting);
+    expect(started).toEqual(["a1", "b1", "a2", "b1", "a3", "a1", "a2", "a3"]);
+  });
+
   it("waiting calls follow the capacity in force now, down and back up", async () => {
     const { gate, first, second } = await fullHouse({ process_queue_size: 3 });
     gate.setDegradation(1, undefined, ["test"]);
