@@ -30,6 +30,8 @@ export class FairQueue<T extends Queued> {
   private readonly perFlow = new Map<string, number>();
   private priorities: number[] = [];
   private total = 0;
+  /** Each level's serve order as places, computed once per change of the queue. */
+  private places = new Map<number, Map<T, number>>();
 
   get size(): number {
     return this.total;
@@ -40,6 +42,7 @@ export class FairQueue<T extends Queued> {
   }
 
   push(item: T): void {
+    this.places.clear();
     let level = this.levels.get(item.priority);
     if (!level) {
       level = new Map();
@@ -62,6 +65,7 @@ export class FairQueue<T extends Queued> {
     const fifo = group?.get(item.flow);
     const index = fifo?.indexOf(item) ?? -1;
     if (!level || !group || !fifo || index < 0) return false;
+    this.places.clear();
     fifo.splice(index, 1);
     if (fifo.length === 0) group.delete(item.flow);
     if (group.size === 0) level.delete(groupOf(item));
@@ -121,9 +125,9 @@ export class FairQueue<T extends Queued> {
         for (const group of level.values()) for (const fifo of group.values()) ahead += fifo.length;
         continue;
       }
-      const order = serveOrder(level);
-      const place = order.indexOf(item);
-      return ahead + (place < 0 ? order.length : place) + 1;
+      let places = this.places.get(priority);
+      if (!places) this.places.set(priority, (places = new Map(serveOrder(level).map((entry, i) => [entry, i]))));
+      return ahead + (places.get(item) ?? places.size) + 1;
     }
     return ahead + 1;
   }
