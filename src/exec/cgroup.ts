@@ -69,10 +69,10 @@ export function openPidsCgroups(instanceId: string, root = "/sys/fs/cgroup/pids"
 }
 
 /**
- * Cgroups are reused, not made and removed per command: creating and removing a v1 cgroup waits
- * for the kernel (RCU grace periods) and cost the bench's p99 several milliseconds. A cgroup goes
- * back to the pool once empty; one still held by exited, unreaped processes waits until they are
- * reaped. Refusals are counted from the cgroup's count when a command got it.
+ * Cgroups are reused, not made and removed per command, so a command costs one write to
+ * `pids.max` instead of a cgroup's creation and teardown in the kernel. A cgroup goes back to the
+ * pool once empty; one still held by exited, unreaped processes waits until they are reaped.
+ * Refusals are counted from the cgroup's count when a command got it.
  */
 class CgroupPool implements PidsCgroups {
   private readonly idle: string[] = [];
