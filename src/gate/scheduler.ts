@@ -36,6 +36,8 @@ export interface SchedulerOptions {
  */
 export class Scheduler {
   private readonly queue = new FairQueue<Waiter>();
+  /** Which pool last refused each waiting flow's head: what a timed-out call was waiting for. */
+  private readonly blockedBy = new Map<string, Scope>();
   private pumping = false;
   private pumpAgain = false;
 
@@ -82,7 +84,7 @@ export class Scheduler {
     return new Promise<WaitOutcome>((resolve) => {
       const onAbort = () => this.drop(waiter, { admitted: false, reason: "cancelled", scope: "session" });
       const timer = setTimeout(
-        () => this.drop(waiter, { admitted: false, reason: "queue_timeout", scope: "global" }),
+        () => this.drop(waiter, { admitted: false, reason: "queue_timeout", scope: this.blockedBy.get(waiter.flow) ?? "global" }),
         this.options.maxWaitMs,
       );
       const waiter: Waiter = {
@@ -158,10 +160,12 @@ export class Scheduler {
     for (const waiter of [...this.queue.heads()]) {
       const { request } = waiter;
       const blocked = await this.store.tryAcquire(request.claims, request.weight, request.id);
+      if (blocked !== null && this.queue.has(waiter)) this.blockedBy.set(waiter.flow, blocked);
       if (blocked === "global") return false;
       if (blocked !== null) continue;
       if (this.queue.has(waiter)) {
         this.queue.served(waiter);
+        this.forget(waiter.flow);
         waiter.finish({ admitted: true });
       } else {
         // Timed out or aborted while the store answered: give the slots straight back.
@@ -194,7 +198,13 @@ export class Scheduler {
   /** A waiter leaves without a slot; a head that held the round may have been blocking others. */
   private drop(waiter: Waiter, outcome: WaitOutcome): void {
     if (!this.queue.remove(waiter)) return;
+    this.forget(waiter.flow);
     waiter.finish(outcome);
     void this.pump();
+  }
+
+  /** A flow's head changed or it left: what blocked the old head says nothing of the next. */
+  private forget(flow: string): void {
+    this.blockedBy.delete(flow);
   }
 }

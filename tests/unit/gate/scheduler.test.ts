@@ -81,6 +81,14 @@ describe("Scheduler", () => {
     expect(scheduler.queued).toBe(0);
   });
 
+  it("names the pool a timed-out call was waiting for", async () => {
+    const { ask } = setup(5, 1);
+    await ask("1", "a").promise;
+    const waiting = ask("2", "a");
+    await jest.advanceTimersByTimeAsync(MAX_WAIT_MS);
+    expect(waiting.value()).toEqual({ admitted: false, reason: "queue_timeout", scope: "session" });
+  });
+
   it("gives up on a queued call after maxWaitMs without taking a slot", async () => {
     const { store, scheduler, ask } = setup(1);
     await ask("1", "a").promise;
