@@ -131,7 +131,7 @@ function startContainment(instanceId: string, wanted: boolean, exec: Config["exe
   const cgroups = typeof opened === "string" ? undefined : opened;
   const onError = (error: Error) => log.error("watchdog failed: commands may outlive a crashed server", { error: error.message });
   const watchdog = wanted ? startWatchdog(instanceId, exec.shell, onError, cgroups?.dir) : undefined;
-  const kernelProcessLimit = cgroups ? "cgroup v1 pids" : `none (${opened as string})`;
+  const kernelProcessLimit = typeof opened === "string" ? `none (${opened})` : "cgroup v1 pids";
   log.info("containment ready", { instance_id: instanceId, watchdog_pid: watchdog?.pid ?? null, tree_monitor: "/proc", kernel_cpu_limit: "ulimit -t", kernel_process_limit: kernelProcessLimit });
   return { watchdog, cgroups };
 }

@@ -59,6 +59,8 @@ interface Watched {
 
 type Scan = { samples: Map<number, ProcSample>; children: Map<number, number[]> };
 
+const NO_CGROUP_MEMBERS: ReadonlySet<number> = new Set();
+
 /**
  * One loop measures every running command: one /proc scan per tick, however many commands run,
  * and no timer at all while none does.
@@ -92,7 +94,7 @@ export class TreeMonitor {
     for (const entry of this.watched) {
       // Ticks go by marker and tree only: reading every cgroup's members each tick doubled the
       // monitor's cost; kills and the final sweep (scanFor) do read them.
-      this.update(entry, scan, new Set());
+      this.update(entry, scan, NO_CGROUP_MEMBERS);
       // A fork the kernel refused at the cgroup's limit: the tree asked for more than it may have.
       const reason = exceeded(entry.account.usage, entry.limits) ?? (entry.cgroup?.refusedForks() ? "process_limit" : null);
       if (reason && !entry.tripped) {
